@@ -1,0 +1,54 @@
+# One entry point. `make run` and `make test` do all of the setup on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
+
+.PHONY: help install run test lint migrate demo schema clean
+
+help:
+	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite"
+	@echo "make lint     ruff, mypy, migrations check and the OpenAPI schema check"
+	@echo "make migrate  apply database migrations"
+	@echo "make demo     (re)load the demo business"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Serving Finance Co-Pilot KAVI at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+schema: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""Thin views for the platform endpoints."""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from django.conf import settings
+
+from .. import selectors, services
+from ..models import ModuleAssignment, UserSession
+from ..permissions import IsSuperAdmin, Role
+from ..tenancy import BusinessScopedModelViewSet, BusinessScopedReadOnlyViewSet
+from . import serializers as s
+
+
+class ActivityLogViewSet(BusinessScopedReadOnlyViewSet):
+    """The audit trail of the active business (admins), or of every business (super admins)."""
+
+    serializer_class = s.ActivityLogSerializer
+    queryset = selectors.ActivityLog.objects.all()
+    required_roles = {"list": Role.ADMIN, "retrieve": Role.ADMIN}
+    superuser_sees_all = True
+    filterset_fields = ["action", "object_type", "object_id", "actor", "business"]
+    search_fields = ["actor_email", "action", "object_type"]
+    ordering_fields = ["at"]
+
+
+class UserSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                         viewsets.GenericViewSet):
+    """Signed-in devices: your own, or everyone's for a super admin. DELETE or revoke signs one out."""
+
+    serializer_class = s.UserSessionSerializer
+    queryset = UserSession.objects.none()
+    filterset_fields = ["user"]
+    ordering_fields = ["last_seen_at", "created_at"]
+
+    def get_queryset(self) -> QuerySet[UserSession]:
+        if getattr(self, "swagger_fake_view", False):
+            return UserSession.objects.none()
+        return selectors.sessions_visible_to(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        auth = getattr(self.request, "auth", None)
+        context["session_id"] = auth.get("sid") if auth is not None else None
+        return context
+
+    def perform_destroy(self, instance: UserSession) -> None:
+        services.session_revoke(session=instance, actor=self.request.user)
+
+    @extend_schema(request=None, responses=s.UserSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        session = services.session_revoke(session=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(session).data)
+
+
+class FailedLoginViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.FailedLoginSerializer
+    permission_classes = [IsAuthenticated, IsSuperAdmin]
+    queryset = selectors.failed_logins()
+    filterset_fields = ["email", "ip", "reason", "triggered_lockout"]
+    search_fields = ["email"]
+    ordering_fields = ["at"]
+
+
+class ModuleAssignmentViewSet(BusinessScopedModelViewSet):
+    serializer_class = s.ModuleAssignmentSerializer
+    queryset = ModuleAssignment.objects.all()
+    required_roles = {"create": Role.ADMIN, "update": Role.ADMIN, "partial_update": Role.ADMIN}
+    filterset_fields = ["module", "membership", "enabled"]
+    ordering_fields = ["module"]
+
+
+class AdminAnalyticsView(APIView):
+    permission_classes = [IsAuthenticated, IsSuperAdmin]
+
+    @extend_schema(responses=s.AdminAnalyticsSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(selectors.admin_analytics())
+
+
+class HealthView(APIView):
+    """Probed by the load balancer: no auth, no throttling."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes: list[Any] = []
+
+    @extend_schema(responses={200: s.HealthSerializer, 503: s.HealthSerializer}, auth=[])
+    def get(self, request: Request) -> Response:
+        database = cache_state = "ok"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # any failure means the database can't serve
+            database = "unavailable"
+        try:
+            cache.set("health-probe", "1", timeout=5)
+            if cache.get("health-probe") != "1":
+                cache_state = "unavailable"
+        except Exception:
+            cache_state = "unavailable"
+        healthy = database == "ok"
+        body = {
+            "status": ("ok" if cache_state == "ok" else "degraded") if healthy else "down",
+            "database": database,
+            "cache": cache_state,
+            "version": settings.VERSION,
+        }
+        return Response(body, status=status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -1,0 +1,31 @@
+"""OpenAPI: the Bearer scheme and the X-Business-ID header on every business-scoped operation."""
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .tenancy import BUSINESS_HEADER
+
+
+class JWTScheme(OpenApiAuthenticationExtension):
+    target_class = "core.authentication.JWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer",
+                                                   bearer_format="JWT")
+
+
+class AutoSchema(BaseAutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        params = list(super().get_override_parameters())
+        if getattr(self.view, "business_scoped", False):
+            params.append(OpenApiParameter(
+                BUSINESS_HEADER, OpenApiTypes.INT, OpenApiParameter.HEADER, required=False,
+                description="The active business. Optional when you belong to exactly one.",
+            ))
+        return params

@@ -1,0 +1,213 @@
+"""Tenancy in one place: business-owned models, the active business of a request, and the base
+viewset that scopes every queryset to it. Views never filter by business themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import models
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+
+from .exceptions import ApplicationError
+from .permissions import HasBusinessRole, Role
+
+if TYPE_CHECKING:
+    from users.models import Business
+
+BUSINESS_HEADER = "X-Business-ID"
+
+
+class BusinessQuerySet(models.QuerySet):
+    def for_business(self, business: Business | int) -> BusinessQuerySet:
+        return self.filter(business=business)
+
+
+class BusinessOwnedModel(models.Model):
+    """Every row belongs to exactly one business."""
+
+    business = models.ForeignKey("users.Business", on_delete=models.CASCADE, related_name="+")
+
+    objects = BusinessQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class ActiveBusiness:
+    # None only for a super admin reading across all businesses (see `superuser_sees_all`).
+    business: Business | None
+    role: Role
+
+
+def resolve_active_business(request: Request) -> ActiveBusiness:
+    """The business a request acts on, by the rules of API.md (header, else the only membership)."""
+    from users.models import Business, Membership
+
+    user = request.user
+    raw = request.headers.get(BUSINESS_HEADER)
+    if raw:
+        try:
+            business_id = int(raw)
+        except ValueError:
+            raise ApplicationError(
+                "business_invalid", f"{BUSINESS_HEADER} must be a business id."
+            ) from None
+        membership = (
+            Membership.objects.select_related("business")
+            .filter(user=user, business_id=business_id)
+            .first()
+        )
+        if membership is not None:
+            return ActiveBusiness(membership.business, Role(membership.role))
+        if user.is_superuser:
+            business = Business.objects.filter(pk=business_id).first()
+            if business is None:
+                raise exceptions.NotFound("No such business.")
+            return ActiveBusiness(business, Role.OWNER)
+        raise exceptions.PermissionDenied("You are not a member of this business.")
+    memberships = list(Membership.objects.select_related("business").filter(user=user)[:2])
+    if len(memberships) == 1:
+        return ActiveBusiness(memberships[0].business, Role(memberships[0].role))
+    raise ApplicationError(
+        "business_required", f"Choose a business with the {BUSINESS_HEADER} header."
+    )
+
+
+class BusinessScopedMixin:
+    """Resolves the active business once and scopes every queryset to it.
+
+    Subclasses set `queryset` (unscoped, a BusinessQuerySet) and may refine it in
+    `refine_queryset`; they cannot override `get_queryset`, so the scope can't be forgotten.
+    Roles per action come from `required_roles` (see core.permissions).
+    """
+
+    business_scoped: ClassVar[bool] = True
+    # A super admin who sends no X-Business-ID reads every business's rows (audit log, say).
+    superuser_sees_all: ClassVar[bool] = False
+    permission_classes = [IsAuthenticated, HasBusinessRole]
+    required_roles: ClassVar[dict[str, Role]] = {}
+    queryset: Any
+    request: Request
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset; override refine_queryset instead so the "
+                "business scope stays in place."
+            )
+
+    @property
+    def active(self) -> ActiveBusiness:
+        cached = getattr(self.request, "_active_business", None)
+        if cached is None:
+            if self._global_superuser_read():
+                cached = ActiveBusiness(None, Role.OWNER)
+            else:
+                cached = resolve_active_business(self.request)
+            self.request._active_business = cached  # type: ignore[attr-defined]
+        return cached
+
+    def _global_superuser_read(self) -> bool:
+        return (
+            self.superuser_sees_all
+            and self.request.user.is_superuser
+            and not self.request.headers.get(BUSINESS_HEADER)
+        )
+
+    @property
+    def business(self) -> Business:
+        business = self.active.business
+        if business is None:
+            raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")
+        return business
+
+    @property
+    def business_role(self) -> Role:
+        return self.active.role
+
+    def refine_queryset(self, queryset: BusinessQuerySet) -> models.QuerySet:
+        return queryset
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = self.queryset
+        assert isinstance(queryset, BusinessQuerySet), "A scoped view's queryset must be a BusinessQuerySet"
+        if getattr(self, "swagger_fake_view", False):
+            return queryset.none()
+        if self.active.business is None:
+            return self.refine_queryset(queryset.all())
+        return self.refine_queryset(queryset.all().for_business(self.business))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        request = getattr(self, "request", None)
+        if request is not None and request.user.is_authenticated and not getattr(self, "swagger_fake_view", False):
+            context["business"] = self.active.business
+        return context
+
+
+class BusinessScopedReadOnlyViewSet(BusinessScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class BusinessScopedGenericViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
+    pass
+
+
+class BusinessRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that only accepts rows of the request's active business."""
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = super().get_queryset()
+        business = self.context.get("business")
+        if business is None:
+            return queryset.none()
+        return queryset.for_business(business)
+
+
+class BusinessScopedModelViewSet(
+    BusinessScopedMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """CRUD over a business-owned model; writes go through audited services.
+
+    Override `create_service`, `update_service` and `delete_service` with an entity's own
+    services when it has rules; the defaults are the generic audited ones in core.services.
+    """
+
+    def create_service(self, *, business: Business, actor: Any, data: dict[str, Any]) -> models.Model:
+        from .services import business_object_create
+
+        return business_object_create(model=self.queryset.model, business=business, actor=actor, data=data)
+
+    def update_service(self, *, instance: models.Model, actor: Any, data: dict[str, Any]) -> models.Model:
+        from .services import business_object_update
+
+        return business_object_update(instance=instance, actor=actor, data=data)
+
+    def delete_service(self, *, instance: models.Model, actor: Any) -> None:
+        from .services import business_object_delete
+
+        business_object_delete(instance=instance, actor=actor)
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = self.create_service(
+            business=self.business, actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = self.update_service(
+            instance=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        self.delete_service(instance=instance, actor=self.request.user)

@@ -1,0 +1,27 @@
+"""URL map: /api/v1 for the API, /api/health for the load balancer, /admin for super admins."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api.views import HealthView
+from users.api.urls import auth_urlpatterns
+
+api_v1 = [
+    path("health/", HealthView.as_view(), name="health-v1"),
+    path("auth/", include(auth_urlpatterns)),
+    path("users/", include("users.api.urls")),
+    path("core/", include("core.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("api/health/", HealthView.as_view(), name="health"),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "core.exceptions.json_bad_request"
+handler404 = "core.exceptions.json_not_found"
+handler500 = "core.exceptions.json_server_error"

@@ -1,0 +1,233 @@
+"""Translation between JSON and the users app; rules live in services."""
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
+
+from core.permissions import Role
+
+from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership, User, UserProfile
+
+
+class BusinessRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Business
+        fields = ["id", "legal_name", "dba_name", "currency", "timezone"]
+
+
+class MembershipRefSerializer(serializers.ModelSerializer):
+    business = BusinessRefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "business", "role"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    memberships = MembershipRefSerializer(many=True, read_only=True)
+    language_preference = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "is_superuser", "date_joined",
+                  "language_preference", "memberships"]
+        read_only_fields = fields
+
+    def get_language_preference(self, user: User) -> str:
+        profile = getattr(user, "profile", None)
+        return profile.language_preference if profile else "en"
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    username = serializers.CharField(required=False, allow_blank=True, max_length=254,
+                                     help_text="Accepted as the e-mail address.")
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        login = (attrs.get("email") or attrs.get("username") or "").strip()
+        if not login:
+            raise serializers.ValidationError({"email": ["Enter your e-mail address."]})
+        attrs["login"] = login
+        return attrs
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserSerializer()
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    """Rotates within a session; a reused (already rotated) refresh token revokes the whole session."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from django.db import transaction
+
+        from core.models import UserSession
+        from core.services import session_revoke
+
+        raw = attrs["refresh"]
+        try:
+            untyped = UntypedToken(raw)
+        except TokenError as exc:
+            raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
+        sid = untyped.get("sid")
+        with transaction.atomic():
+            session = UserSession.objects.select_for_update().filter(pk=sid).first() if sid else None
+            if session is not None and session.revoked_at is not None:
+                raise InvalidToken({"detail": "This session was signed out.", "code": "session_revoked"})
+            try:
+                RefreshToken(raw)
+            except TokenError as exc:
+                if session is not None and "blacklisted" in str(exc).lower():
+                    # A rotated token came back: treat the family as stolen.
+                    session_revoke(session=session, actor=session.user, action="session.reuse_detected")
+                raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
+            data = super().validate(attrs)
+            if session is not None:
+                from django.utils import timezone
+
+                session.refresh_jti = str(RefreshToken(data["refresh"], verify=False)["jti"])
+                session.last_seen_at = timezone.now()
+                session.save(update_fields=["refresh_jti", "last_seen_at"])
+        return data
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    first_name = serializers.CharField(source="user.first_name", max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(source="user.last_name", max_length=150, required=False, allow_blank=True)
+
+    class Meta:
+        model = UserProfile
+        fields = ["email", "first_name", "last_name", "phone", "bio", "avatar_url", "date_of_birth", "job_title",
+                  "company", "country", "city", "timezone", "language_preference", "currency_preference",
+                  "notification_preferences", "risk_tolerance", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def validate_timezone(self, value: str) -> str:
+        return _valid_timezone(value)
+
+    def validate_notification_preferences(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Send an object of preference names to true or false.")
+        return value
+
+    def validate_currency_preference(self, value: str) -> str:
+        return _valid_currency(value)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        values = super().to_internal_value(data)
+        user = values.pop("user", {})
+        values.update(user)
+        return values
+
+
+def _valid_timezone(value: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise serializers.ValidationError("Use an IANA time zone such as Africa/Nairobi.") from exc
+    return value
+
+
+def _valid_currency(value: str) -> str:
+    value = value.upper()
+    if len(value) != 3 or not value.isalpha():
+        raise serializers.ValidationError("Use an ISO 4217 code such as KES.")
+    return value
+
+
+class BusinessSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Business
+        fields = ["id", "legal_name", "dba_name", "registration_number", "tax_id", "email", "phone", "website",
+                  "address", "country", "founding_year", "employee_count", "industry", "business_model",
+                  "revenue_band", "currency", "timezone", "is_active", "role", "created_at", "updated_at"]
+        read_only_fields = ["id", "is_active", "role", "created_at", "updated_at"]
+
+    def get_role(self, business: Business) -> str | None:
+        roles: dict[int, str] = self.context.get("roles", {})
+        return roles.get(business.pk)
+
+    def validate_timezone(self, value: str) -> str:
+        return _valid_timezone(value)
+
+    def validate_currency(self, value: str) -> str:
+        return _valid_currency(value)
+
+
+class TransferOwnershipSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+
+class MemberUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer(read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = ["id", "user", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.OWNER], default=Role.STAFF)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = BusinessInvitation
+        fields = ["id", "email", "role", "status", "invited_by", "expires_at", "accepted_at", "created_at"]
+        read_only_fields = ["id", "status", "invited_by", "expires_at", "accepted_at", "created_at"]
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    requested_by = serializers.EmailField(source="requested_by.email", read_only=True)
+
+    class Meta:
+        model = BusinessRegistration
+        fields = ["id", "legal_name", "dba_name", "registration_number", "tax_id", "email", "phone", "address",
+                  "country", "industry", "notes", "status", "requested_by", "reviewed_at", "review_notes",
+                  "business", "created_at"]
+        read_only_fields = ["id", "status", "requested_by", "reviewed_at", "review_notes", "business", "created_at"]
+
+
+class RegistrationReviewSerializer(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "email", "phone", "address", "tax_id", "notes", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]

@@ -1,0 +1,248 @@
+"""Thin views over the users services and selectors."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
+
+from core.permissions import IsSuperAdmin, Role, role_at_least
+from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet
+
+from .. import selectors, services
+from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership
+from . import serializers as s
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.RegisterSerializer, responses={201: s.UserSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = s.RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(**data.validated_data)
+        return Response(s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(request=s.TokenObtainSerializer, responses={200: s.TokenPairSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = s.TokenObtainSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, refresh = services.user_login(login=data.validated_data["login"],
+                                            password=data.validated_data["password"])
+        return Response({
+            "access": str(refresh.access_token),
+            "refresh": str(refresh),
+            "user": s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
+        })
+
+
+class TokenRefreshView(BaseTokenRefreshView):
+    authentication_classes: list[Any] = []
+
+
+class LogoutView(APIView):
+    @extend_schema(request=s.LogoutSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = s.LogoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_logout(user=request.user, refresh=data.validated_data["refresh"])  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.UserSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(s.UserSerializer(selectors.user_with_memberships(user_id=request.user.pk)).data)
+
+
+class ProfileView(generics.GenericAPIView):
+    serializer_class = s.ProfileSerializer
+
+    def get(self, request: Request) -> Response:
+        profile = selectors.user_with_memberships(user_id=request.user.pk).profile
+        return Response(self.get_serializer(profile).data)
+
+    def patch(self, request: Request) -> Response:
+        profile = selectors.user_with_memberships(user_id=request.user.pk).profile
+        data = self.get_serializer(profile, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        profile = services.profile_update(user=request.user, data=dict(data.validated_data))  # type: ignore[arg-type]
+        return Response(self.get_serializer(profile).data)
+
+    def put(self, request: Request) -> Response:
+        return self.patch(request)
+
+
+class BusinessViewSet(viewsets.ModelViewSet):
+    """The caller's businesses. Roles are checked against the business in the URL."""
+
+    serializer_class = s.BusinessSerializer
+    queryset = Business.objects.none()
+    filterset_fields = ["is_active"]
+    search_fields = ["legal_name", "dba_name"]
+    ordering_fields = ["legal_name", "created_at"]
+    required_roles = {"update": Role.ADMIN, "partial_update": Role.ADMIN, "destroy": Role.OWNER,
+                      "transfer_ownership": Role.OWNER}
+
+    def get_queryset(self) -> QuerySet[Business]:
+        if getattr(self, "swagger_fake_view", False):
+            return Business.objects.none()
+        return selectors.businesses_for_user(user=self.request.user).order_by("legal_name")  # type: ignore[arg-type]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if self.request.user.is_authenticated:
+            # Fetched when the serializer is built, so a business created in this request is included.
+            context["roles"] = dict(Membership.objects.filter(user=self.request.user).values_list("business_id", "role"))
+        return context
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        business = services.business_create(owner=request.user, data=data.validated_data)  # type: ignore[arg-type]
+        return Response(self.get_serializer(business).data, status=status.HTTP_201_CREATED)
+
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        super().check_object_permissions(request, obj)
+        required = self.required_roles.get(self.action or "")
+        if required is not None:
+            role = selectors.membership_role(user=request.user, business=obj)  # type: ignore[arg-type]
+            if not role_at_least(role, required):
+                self.permission_denied(request, message="Your role in this business does not allow this action.")
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.business_update(
+            business=serializer.instance, actor=self.request.user, data=serializer.validated_data)  # type: ignore[arg-type]
+
+    def perform_destroy(self, instance: Business) -> None:
+        services.business_delete(business=instance, actor=self.request.user)  # type: ignore[arg-type]
+
+    @extend_schema(request=s.TransferOwnershipSerializer, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer_ownership(self, request: Request, pk: str | None = None) -> Response:
+        business = self.get_object()
+        data = s.TransferOwnershipSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.business_transfer_ownership(
+            business=business, actor=request.user, new_owner=data.validated_data["user"])  # type: ignore[arg-type]
+        return Response(s.MembershipSerializer(membership).data)
+
+
+class MembershipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    BusinessScopedGenericViewSet,
+):
+    serializer_class = s.MembershipSerializer
+    queryset = Membership.objects.all()
+    required_roles = {"update": Role.ADMIN, "partial_update": Role.ADMIN, "destroy": Role.ADMIN}
+    filterset_fields = ["role"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    ordering_fields = ["created_at", "role"]
+
+    def refine_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("user").order_by("user__email")
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.membership_change_role(
+            membership=serializer.instance, actor=self.request.user, actor_role=self.business_role,  # type: ignore[arg-type]
+            role=serializer.validated_data.get("role", serializer.instance.role))
+
+    def perform_destroy(self, instance: Membership) -> None:
+        services.membership_remove(membership=instance, actor=self.request.user, actor_role=self.business_role)  # type: ignore[arg-type]
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    BusinessScopedGenericViewSet,
+):
+    serializer_class = s.InvitationSerializer
+    queryset = BusinessInvitation.objects.all()
+    required_roles = {"list": Role.ADMIN, "retrieve": Role.ADMIN, "create": Role.ADMIN, "destroy": Role.ADMIN}
+    ordering_fields = ["created_at", "email"]
+    search_fields = ["email"]
+
+    def refine_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("invited_by")
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance, _token = services.invitation_create(
+            business=self.business, actor=self.request.user, actor_role=self.business_role,  # type: ignore[arg-type]
+            email=serializer.validated_data["email"], role=serializer.validated_data["role"])
+
+    def perform_destroy(self, instance: BusinessInvitation) -> None:
+        from core.services import business_object_delete
+
+        business_object_delete(instance=instance, actor=self.request.user)
+
+
+class InvitationAcceptView(APIView):
+    @extend_schema(request=s.InvitationAcceptSerializer, responses={201: s.MembershipRefSerializer})
+    def post(self, request: Request) -> Response:
+        data = s.InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.invitation_accept(token=data.validated_data["token"], user=request.user)  # type: ignore[arg-type]
+        return Response(s.MembershipRefSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class RegistrationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Anyone signed in may ask; a super admin approves or rejects."""
+
+    serializer_class = s.RegistrationSerializer
+    queryset = BusinessRegistration.objects.none()
+    filterset_fields = ["status"]
+    search_fields = ["legal_name", "requested_by__email"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[BusinessRegistration]:
+        if getattr(self, "swagger_fake_view", False):
+            return BusinessRegistration.objects.none()
+        return selectors.registrations_for_user(user=self.request.user)  # type: ignore[arg-type]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("approve", "reject"):
+            return [IsAuthenticated(), IsSuperAdmin()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.registration_submit(user=self.request.user, data=serializer.validated_data)  # type: ignore[arg-type]
+
+    def _review(self, request: Request, approve: bool) -> Response:
+        registration = self.get_object()
+        data = s.RegistrationReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = services.registration_review(
+            registration=registration, reviewer=request.user, approve=approve, notes=data.validated_data["notes"])  # type: ignore[arg-type]
+        return Response(s.RegistrationSerializer(registration).data)
+
+    @extend_schema(request=s.RegistrationReviewSerializer, responses=s.RegistrationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._review(request, approve=True)
+
+    @extend_schema(request=s.RegistrationReviewSerializer, responses=s.RegistrationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._review(request, approve=False)
+
+
+class CustomerViewSet(BusinessScopedModelViewSet):
+    serializer_class = s.CustomerSerializer
+    queryset = Customer.objects.all()
+    search_fields = ["name", "email", "phone", "tax_id"]
+    ordering_fields = ["name", "created_at"]
+    filterset_fields = ["email", "phone"]
