@@ -41,7 +41,16 @@ class UserSessionAdmin(admin.ModelAdmin):
     list_display = ["user", "ip", "user_agent", "created_at", "last_seen_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["user__email", "ip", "user_agent"]
-    readonly_fields = ["id", "user", "refresh_jti", "ip", "user_agent", "created_at", "last_seen_at", "revoked_at"]
+    readonly_fields = [
+        "id",
+        "user",
+        "refresh_jti",
+        "ip",
+        "user_agent",
+        "created_at",
+        "last_seen_at",
+        "revoked_at",
+    ]
     list_select_related = ["user"]
     actions = ["revoke"]
 

@@ -1,6 +1,6 @@
 """Who is making the current request and from where, for the audit trail."""
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -10,16 +10,17 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
-def set_current(ctx: RequestContext):  # type: ignore[no-untyped-def]
+def set_current(ctx: RequestContext) -> Token[RequestContext | None]:
     return _current.set(ctx)
 
 
-def reset(token) -> None:  # type: ignore[no-untyped-def]
+def reset(token: Token[RequestContext | None]) -> None:
     _current.reset(token)

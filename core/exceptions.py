@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 class ApplicationError(Exception):
     """A domain rule said no. `status_code` picks the HTTP status (400 unless a rule says 409 etc.)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(
         self,
@@ -39,7 +39,7 @@ class ApplicationError(Exception):
 
 
 class ConflictError(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -58,9 +58,7 @@ def _body(code: str, detail: str, fields: Any = None, **extra: Any) -> dict[str,
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(
-            _body(exc.code, exc.message, exc.fields, **exc.extra), status=exc.status_code
-        )
+        return Response(_body(exc.code, exc.message, exc.fields, **exc.extra), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -77,7 +75,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    assert isinstance(exc, exceptions.APIException)
+    if not isinstance(exc, exceptions.APIException):
+        return response
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, list):
@@ -87,8 +86,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
         extra: dict[str, Any] = {}
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            extra["retry_after"] = int(exc.wait)
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            extra["retry_after"] = int(wait)
         response.data = _body(str(code), str(exc.detail), **extra)
     return response
 

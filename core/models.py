@@ -1,6 +1,7 @@
 """Platform records: the audit trail, sign-in sessions, failed sign-ins and feature modules."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,10 +14,10 @@ class ImmutableRecordError(Exception):
 
 
 class ActivityLogQuerySet(BusinessQuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs: Any) -> int:
         raise ImmutableRecordError("The activity log is append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableRecordError("The activity log is append-only.")
 
 
@@ -25,13 +26,21 @@ class ActivityLog(models.Model):
     outlives deleted businesses and users; PostgreSQL also refuses UPDATE and DELETE by trigger."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_email = models.EmailField(blank=True)
     business = models.ForeignKey(
-        "users.Business", null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        "users.Business",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=100, blank=True)
@@ -54,13 +63,13 @@ class ActivityLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # An integrity guard, not business logic: rows are written once.
         if self.pk is not None:
             raise ImmutableRecordError("The activity log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableRecordError("The activity log is append-only.")
 
 
@@ -100,8 +109,11 @@ class FailedLoginAttempt(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
     reason = models.CharField(
         max_length=32,
-        choices=[("bad_credentials", "Wrong e-mail or password"), ("inactive", "Inactive account"),
-                 ("locked", "Refused during a lockout")],
+        choices=[
+            ("bad_credentials", "Wrong e-mail or password"),
+            ("inactive", "Inactive account"),
+            ("locked", "Refused during a lockout"),
+        ],
     )
     triggered_lockout = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -137,18 +149,18 @@ class ModuleAssignment(BusinessOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = BusinessQuerySet.as_manager()
-
     class Meta:
         ordering = ["module"]
         constraints = [
             models.UniqueConstraint(
-                fields=["business", "membership", "module"], name="module_unique_per_member",
+                fields=["business", "membership", "module"],
+                name="module_unique_per_member",
                 condition=models.Q(membership__isnull=False),
                 violation_error_message="This module is already assigned to that member.",
             ),
             models.UniqueConstraint(
-                fields=["business", "module"], name="module_unique_per_business",
+                fields=["business", "module"],
+                name="module_unique_per_business",
                 condition=models.Q(membership__isnull=True),
                 violation_error_message="This module is already assigned to the business.",
             ),

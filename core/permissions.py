@@ -38,6 +38,9 @@ DEFAULT_REQUIRED_ROLES: dict[str, Role] = {
 def required_role_for(view: Any) -> Role | None:
     action = getattr(view, "action", None)
     declared: dict[str, Role] = {**DEFAULT_REQUIRED_ROLES, **getattr(view, "required_roles", {})}
+    if action is None and getattr(view, "action_map", None) is not None:
+        # A method the route doesn't serve: membership is enough, the view then answers 405.
+        return Role.VIEWER
     if action is None:
         # An APIView without actions: by method.
         method = view.request.method.upper() if getattr(view, "request", None) else "GET"

@@ -16,16 +16,23 @@ class JWTScheme(OpenApiAuthenticationExtension):
     name = "jwtAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer",
-                                                   bearer_format="JWT")
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Bearer",  # noqa: S106 (a scheme name, not a secret) bearer_format="JWT"
+        )
 
 
 class AutoSchema(BaseAutoSchema):
     def get_override_parameters(self) -> list[Any]:
         params = list(super().get_override_parameters())
         if getattr(self.view, "business_scoped", False):
-            params.append(OpenApiParameter(
-                BUSINESS_HEADER, OpenApiTypes.INT, OpenApiParameter.HEADER, required=False,
-                description="The active business. Optional when you belong to exactly one.",
-            ))
+            params.append(
+                OpenApiParameter(
+                    BUSINESS_HEADER,
+                    OpenApiTypes.INT,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="The active business. Optional when you belong to exactly one.",
+                )
+            )
         return params

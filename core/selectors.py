@@ -33,8 +33,13 @@ def _monthly(queryset: QuerySet, field: str, since: Any) -> list[dict[str, Any]]
         .annotate(count=Count("pk"))
         .order_by("month")
     )
-    return [{"month": row["month"].date().isoformat() if hasattr(row["month"], "date") else str(row["month"]),
-             "count": row["count"]} for row in rows]
+    return [
+        {
+            "month": row["month"].date().isoformat() if hasattr(row["month"], "date") else str(row["month"]),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
 
 
 # Counted when the app that owns the model is installed (finance and kavi add theirs).
@@ -48,7 +53,9 @@ def admin_analytics(*, months: int = 12) -> dict[str, Any]:
     from users.models import Business, User
 
     now = timezone.now()
-    since = (now - timedelta(days=31 * (months - 1))).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = (now - timedelta(days=31 * (months - 1))).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
     totals: dict[str, int] = {
         "users": User.objects.count(),
         "active_users_30d": User.objects.filter(last_login__gte=now - timedelta(days=30)).count(),
@@ -65,4 +72,9 @@ def admin_analytics(*, months: int = 12) -> dict[str, Any]:
             model = apps.get_model(app_label, model_name)
             totals[name] = model.objects.count()
             series[name] = _monthly(model.objects.all(), field, since)
-    return {"generated_at": now.isoformat(), "since": since.date().isoformat(), "totals": totals, "series": series}
+    return {
+        "generated_at": now.isoformat(),
+        "since": since.date().isoformat(),
+        "totals": totals,
+        "series": series,
+    }

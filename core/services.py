@@ -20,7 +20,9 @@ def _assign(instance: models.Model, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def business_object_create(*, model: type[models.Model], business: Any, actor: Any, data: dict[str, Any]) -> Any:
+def business_object_create(
+    *, model: type[models.Model], business: Any, actor: Any, data: dict[str, Any]
+) -> Any:
     instance = model(business=business, **data)
     instance.full_clean()
     instance.save()
@@ -36,8 +38,12 @@ def business_object_update(*, instance: Any, actor: Any, data: dict[str, Any]) -
     instance.full_clean()
     instance.save()
     audit_log(
-        actor=actor, action="update", business=instance.business_id, obj=instance,
-        before=before, after=snapshot(instance),
+        actor=actor,
+        action="update",
+        business=instance.business_id,
+        obj=instance,
+        before=before,
+        after=snapshot(instance),
     )
     return instance
 
@@ -48,8 +54,12 @@ def business_object_delete(*, instance: Any, actor: Any) -> None:
     pk, business_id = instance.pk, instance.business_id
     instance.delete()
     audit_log(
-        actor=actor, action="delete", business=business_id,
-        object_type=instance._meta.label_lower, object_id=pk, before=before,
+        actor=actor,
+        action="delete",
+        business=business_id,
+        object_type=instance._meta.label_lower,
+        object_id=pk,
+        before=before,
     )
 
 
@@ -59,9 +69,7 @@ REVOKED_SESSION_KEY = "revoked-session:{}"
 
 
 def _lock_trigger(key: Q) -> FailedLoginAttempt | None:
-    return (
-        FailedLoginAttempt.objects.filter(key, triggered_lockout=True).order_by("-at").first()
-    )
+    return FailedLoginAttempt.objects.filter(key, triggered_lockout=True).order_by("-at").first()
 
 
 def _keys(email: str, ip: str | None) -> list[Q]:
@@ -129,9 +137,8 @@ def session_revoke(*, session: UserSession, actor: Any, action: str = "session.r
         for token in OutstandingToken.objects.filter(jti=session.refresh_jti):
             BlacklistedToken.objects.get_or_create(token=token)
         audit_log(actor=actor, action=action, obj=session)
-    # Access tokens carry the session id; the cache tells authentication it is gone.
-    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
-    transaction.on_commit(
-        lambda: cache.set(REVOKED_SESSION_KEY.format(session.pk), 1, timeout=int(lifetime) + 60)
-    )
+    # Access tokens carry the session id; the cache tells authentication it is gone. Set at once
+    # rather than on commit: a rolled-back revoke that still signs someone out errs on the safe side.
+    lifetime: float = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()  # type: ignore[attr-defined]
+    cache.set(REVOKED_SESSION_KEY.format(session.pk), 1, timeout=int(lifetime) + 60)
     return session

@@ -4,9 +4,10 @@ viewset that scopes every queryset to it. Views never filter by business themsel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
+from django.http import HttpRequest
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,7 +16,7 @@ from .exceptions import ApplicationError
 from .permissions import HasBusinessRole, Role
 
 if TYPE_CHECKING:
-    from users.models import Business
+    from users.models import Business, User
 
 BUSINESS_HEADER = "X-Business-ID"
 
@@ -43,23 +44,24 @@ class ActiveBusiness:
     role: Role
 
 
+def request_user(request: Request | HttpRequest) -> User:
+    """The signed-in user of a request that passed IsAuthenticated."""
+    return cast("User", request.user)
+
+
 def resolve_active_business(request: Request) -> ActiveBusiness:
     """The business a request acts on, by the rules of API.md (header, else the only membership)."""
     from users.models import Business, Membership
 
-    user = request.user
+    user = request_user(request)
     raw = request.headers.get(BUSINESS_HEADER)
     if raw:
         try:
             business_id = int(raw)
         except ValueError:
-            raise ApplicationError(
-                "business_invalid", f"{BUSINESS_HEADER} must be a business id."
-            ) from None
+            raise ApplicationError("business_invalid", f"{BUSINESS_HEADER} must be a business id.") from None
         membership = (
-            Membership.objects.select_related("business")
-            .filter(user=user, business_id=business_id)
-            .first()
+            Membership.objects.select_related("business").filter(user=user, business_id=business_id).first()
         )
         if membership is not None:
             return ActiveBusiness(membership.business, Role(membership.role))
@@ -72,12 +74,10 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
     memberships = list(Membership.objects.select_related("business").filter(user=user)[:2])
     if len(memberships) == 1:
         return ActiveBusiness(memberships[0].business, Role(memberships[0].role))
-    raise ApplicationError(
-        "business_required", f"Choose a business with the {BUSINESS_HEADER} header."
-    )
+    raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")
 
 
-class BusinessScopedMixin:
+class BusinessScopedGenericViewSet(viewsets.GenericViewSet):
     """Resolves the active business once and scopes every queryset to it.
 
     Subclasses set `queryset` (unscoped, a BusinessQuerySet) and may refine it in
@@ -90,8 +90,6 @@ class BusinessScopedMixin:
     superuser_sees_all: ClassVar[bool] = False
     permission_classes = [IsAuthenticated, HasBusinessRole]
     required_roles: ClassVar[dict[str, Role]] = {}
-    queryset: Any
-    request: Request
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -123,7 +121,9 @@ class BusinessScopedMixin:
     def business(self) -> Business:
         business = self.active.business
         if business is None:
-            raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")
+            raise ApplicationError(
+                "business_required", f"Choose a business with the {BUSINESS_HEADER} header."
+            )
         return business
 
     @property
@@ -134,8 +134,9 @@ class BusinessScopedMixin:
         return queryset
 
     def get_queryset(self) -> models.QuerySet:
-        queryset = self.queryset
-        assert isinstance(queryset, BusinessQuerySet), "A scoped view's queryset must be a BusinessQuerySet"
+        queryset: Any = getattr(self, "queryset", None)
+        if not isinstance(queryset, BusinessQuerySet):
+            raise TypeError(f"{type(self).__name__}.queryset must be a BusinessQuerySet")
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
         if self.active.business is None:
@@ -143,18 +144,20 @@ class BusinessScopedMixin:
         return self.refine_queryset(queryset.all().for_business(self.business))
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context = dict(super().get_serializer_context())
         request = getattr(self, "request", None)
-        if request is not None and request.user.is_authenticated and not getattr(self, "swagger_fake_view", False):
+        if (
+            request is not None
+            and request.user.is_authenticated
+            and not getattr(self, "swagger_fake_view", False)
+        ):
             context["business"] = self.active.business
         return context
 
 
-class BusinessScopedReadOnlyViewSet(BusinessScopedMixin, viewsets.ReadOnlyModelViewSet):
-    pass
-
-
-class BusinessScopedGenericViewSet(BusinessScopedMixin, viewsets.GenericViewSet):
+class BusinessScopedReadOnlyViewSet(
+    mixins.RetrieveModelMixin, mixins.ListModelMixin, BusinessScopedGenericViewSet
+):
     pass
 
 
@@ -162,7 +165,7 @@ class BusinessRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key that only accepts rows of the request's active business."""
 
     def get_queryset(self) -> models.QuerySet:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         business = self.context.get("business")
         if business is None:
             return queryset.none()
@@ -170,13 +173,12 @@ class BusinessRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class BusinessScopedModelViewSet(
-    BusinessScopedMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     mixins.ListModelMixin,
-    viewsets.GenericViewSet,
+    BusinessScopedGenericViewSet,
 ):
     """CRUD over a business-owned model; writes go through audited services.
 
@@ -187,7 +189,8 @@ class BusinessScopedModelViewSet(
     def create_service(self, *, business: Business, actor: Any, data: dict[str, Any]) -> models.Model:
         from .services import business_object_create
 
-        return business_object_create(model=self.queryset.model, business=business, actor=actor, data=data)
+        model = self.get_queryset().model
+        return business_object_create(model=model, business=business, actor=actor, data=data)
 
     def update_service(self, *, instance: models.Model, actor: Any, data: dict[str, Any]) -> models.Model:
         from .services import business_object_update
@@ -201,13 +204,13 @@ class BusinessScopedModelViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = self.create_service(
-            business=self.business, actor=self.request.user, data=serializer.validated_data
+            business=self.business, actor=request_user(self.request), data=serializer.validated_data
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = self.update_service(
-            instance=serializer.instance, actor=self.request.user, data=serializer.validated_data
+            instance=serializer.instance, actor=request_user(self.request), data=serializer.validated_data
         )
 
     def perform_destroy(self, instance: models.Model) -> None:
-        self.delete_service(instance=instance, actor=self.request.user)
+        self.delete_service(instance=instance, actor=request_user(self.request))

@@ -1,13 +1,13 @@
 """URL map: /api/v1 for the API, /api/health for the load balancer, /admin for super admins."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api.views import HealthView
 from users.api.urls import auth_urlpatterns
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("health/", HealthView.as_view(), name="health-v1"),
     path("auth/", include(auth_urlpatterns)),
     path("users/", include("users.api.urls")),

@@ -6,7 +6,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from .models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership, User, UserProfile
+from .models import (
+    Business,
+    BusinessInvitation,
+    BusinessRegistration,
+    Customer,
+    Membership,
+    User,
+    UserProfile,
+)
 
 
 class ProfileInline(admin.StackedInline):
@@ -24,8 +32,16 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "last_login",
-                    "date_joined"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    ]
     list_filter = ["is_active", "is_staff", "is_superuser", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["last_login", "date_joined"]
@@ -41,8 +57,16 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
-    list_display = ["legal_name", "dba_name", "industry", "country", "currency", "employee_count", "is_active",
-                    "created_at"]
+    list_display = [
+        "legal_name",
+        "dba_name",
+        "industry",
+        "country",
+        "currency",
+        "employee_count",
+        "is_active",
+        "created_at",
+    ]
     list_filter = ["is_active", "country", "currency", "industry", "revenue_band"]
     search_fields = ["legal_name", "dba_name", "registration_number", "tax_id", "email", "phone"]
     date_hierarchy = "created_at"

@@ -40,14 +40,21 @@ from .models import (
 def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise ConflictError("email_taken", "An account with this e-mail already exists.",
-                            fields={"email": ["An account with this e-mail already exists."]})
+        raise ConflictError(
+            "email_taken",
+            "An account with this e-mail already exists.",
+            fields={"email": ["An account with this e-mail already exists."]},
+        )
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, user=candidate)
     except DjangoValidationError as exc:
-        raise ApplicationError("invalid", "The password is too weak.", fields={"password": exc.messages}) from exc
-    user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
+        raise ApplicationError(
+            "invalid", "The password is too weak.", fields={"password": exc.messages}
+        ) from exc
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
     UserProfile.objects.create(user=user)
     audit_log(actor=user, action="user.register", obj=user, after=snapshot(user))
     return user
@@ -85,9 +92,10 @@ def user_login(*, login: str, password: str) -> tuple[User, RefreshToken]:
             email=email, ip=ctx.ip, user_agent=ctx.user_agent, user=known, reason=reason
         )
         raise ApplicationError(
-            "invalid_credentials", "The e-mail or password is wrong.", status_code=status.HTTP_401_UNAUTHORIZED
+            "invalid_credentials",
+            "The e-mail or password is wrong.",
+            status_code=status.HTTP_401_UNAUTHORIZED,
         )
-    assert isinstance(user, User)
     with transaction.atomic():
         refresh, session = _issue_tokens(user=user)
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
@@ -117,7 +125,7 @@ def user_logout(*, user: User, refresh: str) -> None:
 def profile_update(*, user: User, data: dict[str, Any]) -> UserProfile:
     profile, _ = UserProfile.objects.select_for_update().get_or_create(user=user)
     before = snapshot(profile)
-    user_fields = {k: data.pop(k) for k in ("first_name", "last_name") if k in data}
+    user_fields: dict[str, Any] = {k: data.pop(k) for k in ("first_name", "last_name") if k in data}
     for name, value in data.items():
         setattr(profile, name, value)
     profile.full_clean()
@@ -126,8 +134,9 @@ def profile_update(*, user: User, data: dict[str, Any]) -> UserProfile:
         for name, value in user_fields.items():
             setattr(user, name, value)
         user.save(update_fields=list(user_fields))
-    audit_log(actor=user, action="update", obj=profile, before=before,
-              after=snapshot(profile, extra=user_fields))
+    audit_log(
+        actor=user, action="update", obj=profile, before=before, after=snapshot(profile, extra=user_fields)
+    )
     return profile
 
 
@@ -157,8 +166,9 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
         setattr(business, name, value)
     business.full_clean()
     business.save()
-    audit_log(actor=actor, action="update", business=business, obj=business, before=before,
-              after=snapshot(business))
+    audit_log(
+        actor=actor, action="update", business=business, obj=business, before=before, after=snapshot(business)
+    )
     return business
 
 
@@ -167,8 +177,9 @@ def business_delete(*, business: Business, actor: User) -> None:
     before = snapshot(business)
     pk = business.pk
     business.delete()
-    audit_log(actor=actor, action="delete", business=pk, object_type="users.business", object_id=pk,
-              before=before)
+    audit_log(
+        actor=actor, action="delete", business=pk, object_type="users.business", object_id=pk, before=before
+    )
 
 
 @transaction.atomic
@@ -176,15 +187,24 @@ def business_transfer_ownership(*, business: Business, actor: User, new_owner: U
     memberships = Membership.objects.select_for_update().filter(business=business)
     target = memberships.filter(user=new_owner).first()
     if target is None:
-        raise ApplicationError("not_a_member", "The new owner must already be a member of the business.",
-                               fields={"user": ["Not a member of this business."]})
+        raise ApplicationError(
+            "not_a_member",
+            "The new owner must already be a member of the business.",
+            fields={"user": ["Not a member of this business."]},
+        )
     before = snapshot(target)
     target.role = Role.OWNER
     target.save(update_fields=["role"])
     # The previous owner stays on as an admin.
     memberships.filter(user=actor, role=Role.OWNER).update(role=Role.ADMIN)
-    audit_log(actor=actor, action="business.transfer_ownership", business=business, obj=target,
-              before=before, after=snapshot(target))
+    audit_log(
+        actor=actor,
+        action="business.transfer_ownership",
+        business=business,
+        obj=target,
+        before=before,
+        after=snapshot(target),
+    )
     return target
 
 
@@ -192,24 +212,35 @@ def business_transfer_ownership(*, business: Business, actor: User, new_owner: U
 
 
 def _owners_left(business: Business, excluding: Membership) -> int:
-    return (
-        Membership.objects.filter(business=business, role=Role.OWNER).exclude(pk=excluding.pk).count()
-    )
+    return Membership.objects.filter(business=business, role=Role.OWNER).exclude(pk=excluding.pk).count()
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, actor_role: str, actor: User, role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if actor_role != Role.OWNER and (role == Role.OWNER or membership.role == Role.OWNER):
-        raise ApplicationError("owner_only", "Only an owner can grant or change the owner role.",
-                               status_code=status.HTTP_403_FORBIDDEN)
-    if membership.role == Role.OWNER and role != Role.OWNER and _owners_left(membership.business, membership) == 0:
+        raise ApplicationError(
+            "owner_only",
+            "Only an owner can grant or change the owner role.",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if (
+        membership.role == Role.OWNER
+        and role != Role.OWNER
+        and _owners_left(membership.business, membership) == 0
+    ):
         raise ConflictError("last_owner", "A business needs at least one owner. Transfer ownership first.")
     before = snapshot(membership)
     membership.role = role
     membership.save(update_fields=["role"])
-    audit_log(actor=actor, action="update", business=membership.business_id, obj=membership,
-              before=before, after=snapshot(membership))
+    audit_log(
+        actor=actor,
+        action="update",
+        business=membership.business_id,
+        obj=membership,
+        before=before,
+        after=snapshot(membership),
+    )
     return membership
 
 
@@ -218,15 +249,22 @@ def membership_remove(*, membership: Membership, actor_role: str, actor: User) -
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.OWNER:
         if actor_role != Role.OWNER:
-            raise ApplicationError("owner_only", "Only an owner can remove an owner.",
-                                   status_code=status.HTTP_403_FORBIDDEN)
+            raise ApplicationError(
+                "owner_only", "Only an owner can remove an owner.", status_code=status.HTTP_403_FORBIDDEN
+            )
         if _owners_left(membership.business, membership) == 0:
             raise ConflictError("last_owner", "A business needs at least one owner.")
     before = snapshot(membership)
     pk, business_id = membership.pk, membership.business_id
     membership.delete()
-    audit_log(actor=actor, action="delete", business=business_id, object_type="users.membership",
-              object_id=pk, before=before)
+    audit_log(
+        actor=actor,
+        action="delete",
+        business=business_id,
+        object_type="users.membership",
+        object_id=pk,
+        before=before,
+    )
 
 
 # --- Invitations --------------------------------------------------------------------------------
@@ -242,13 +280,20 @@ def invitation_create(
 ) -> tuple[BusinessInvitation, str]:
     email = email.strip().lower()
     if RANK[Role(role)] > RANK[Role(actor_role)]:
-        raise ApplicationError("role_too_high", "You can't invite someone to a role above your own.",
-                               status_code=status.HTTP_403_FORBIDDEN)
+        raise ApplicationError(
+            "role_too_high",
+            "You can't invite someone to a role above your own.",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
     if Membership.objects.filter(business=business, user__email=email).exists():
         raise ConflictError("already_member", "This person is already a member of the business.")
     token = secrets.token_urlsafe(32)
     invitation = BusinessInvitation.objects.create(
-        business=business, email=email, role=role, token_hash=_hash_token(token), invited_by=actor,
+        business=business,
+        email=email,
+        role=role,
+        token_hash=_hash_token(token),
+        invited_by=actor,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
     audit_log(actor=actor, action="create", business=business, obj=invitation, after=snapshot(invitation))
@@ -266,19 +311,25 @@ def invitation_create(
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
     invitation = (
-        BusinessInvitation.objects.select_for_update().select_related("business")
-        .filter(token_hash=_hash_token(token)).first()
+        BusinessInvitation.objects.select_for_update()
+        .select_related("business")
+        .filter(token_hash=_hash_token(token))
+        .first()
     )
     if invitation is None:
-        raise ApplicationError("invitation_invalid", "This invitation link is not valid.",
-                               status_code=status.HTTP_404_NOT_FOUND)
+        raise ApplicationError(
+            "invitation_invalid", "This invitation link is not valid.", status_code=status.HTTP_404_NOT_FOUND
+        )
     if invitation.accepted_at is not None:
         raise ConflictError("invitation_used", "This invitation was already accepted.")
     if invitation.expires_at <= timezone.now():
         raise ApplicationError("invitation_expired", "This invitation has expired. Ask for a new one.")
     if invitation.email != user.email.lower():
-        raise ApplicationError("invitation_wrong_user", "This invitation was sent to another e-mail address.",
-                               status_code=status.HTTP_403_FORBIDDEN)
+        raise ApplicationError(
+            "invitation_wrong_user",
+            "This invitation was sent to another e-mail address.",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
     if Membership.objects.filter(business=invitation.business, user=user).exists():
         raise ConflictError("already_member", "You are already a member of this business.")
     before = snapshot(invitation)
@@ -286,8 +337,14 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_log(actor=user, action="invitation.accept", business=invitation.business, obj=invitation,
-              before=before, after=snapshot(invitation, extra={"membership_id": membership.pk}))
+    audit_log(
+        actor=user,
+        action="invitation.accept",
+        business=invitation.business,
+        obj=invitation,
+        before=before,
+        after=snapshot(invitation, extra={"membership_id": membership.pk}),
+    )
     return membership
 
 
@@ -312,8 +369,17 @@ def registration_review(
         raise ConflictError("already_reviewed", f"This registration was already {registration.status}.")
     before = snapshot(registration)
     if approve:
-        fields = ("legal_name", "dba_name", "registration_number", "tax_id", "email", "phone", "address",
-                  "country", "industry")
+        fields = (
+            "legal_name",
+            "dba_name",
+            "registration_number",
+            "tax_id",
+            "email",
+            "phone",
+            "address",
+            "country",
+            "industry",
+        )
         registration.business = _business_insert(
             owner=registration.requested_by, data={f: getattr(registration, f) for f in fields}
         )
@@ -322,6 +388,12 @@ def registration_review(
     registration.reviewed_at = timezone.now()
     registration.review_notes = notes
     registration.save()
-    audit_log(actor=reviewer, action=f"registration.{registration.status}", business=registration.business,
-              obj=registration, before=before, after=snapshot(registration))
+    audit_log(
+        actor=reviewer,
+        action=f"registration.{registration.status}",
+        business=registration.business,
+        obj=registration,
+        before=before,
+        after=snapshot(registration),
+    )
     return registration

@@ -14,8 +14,21 @@ class ActivityLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityLog
-        fields = ["id", "actor", "actor_id", "business", "action", "object_type", "object_id", "object",
-                  "before", "after", "ip", "user_agent", "at"]
+        fields = [
+            "id",
+            "actor",
+            "actor_id",
+            "business",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "before",
+            "after",
+            "ip",
+            "user_agent",
+            "at",
+        ]
         read_only_fields = fields
 
     def get_object(self, log: ActivityLog) -> str:
@@ -29,7 +42,17 @@ class UserSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UserSession
-        fields = ["id", "user", "ip", "user_agent", "created_at", "last_seen_at", "revoked_at", "is_active", "current"]
+        fields = [
+            "id",
+            "user",
+            "ip",
+            "user_agent",
+            "created_at",
+            "last_seen_at",
+            "revoked_at",
+            "is_active",
+            "current",
+        ]
         read_only_fields = fields
 
     def get_current(self, session: UserSession) -> bool:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
@@ -13,12 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from django.conf import settings
-
 from .. import selectors, services
 from ..models import ModuleAssignment, UserSession
 from ..permissions import IsSuperAdmin, Role
-from ..tenancy import BusinessScopedModelViewSet, BusinessScopedReadOnlyViewSet
+from ..tenancy import BusinessScopedModelViewSet, BusinessScopedReadOnlyViewSet, request_user
 from . import serializers as s
 
 
@@ -34,8 +33,9 @@ class ActivityLogViewSet(BusinessScopedReadOnlyViewSet):
     ordering_fields = ["at"]
 
 
-class UserSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                         viewsets.GenericViewSet):
+class UserSessionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """Signed-in devices: your own, or everyone's for a super admin. DELETE or revoke signs one out."""
 
     serializer_class = s.UserSessionSerializer
@@ -46,21 +46,21 @@ class UserSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def get_queryset(self) -> QuerySet[UserSession]:
         if getattr(self, "swagger_fake_view", False):
             return UserSession.objects.none()
-        return selectors.sessions_visible_to(user=self.request.user)
+        return selectors.sessions_visible_to(user=request_user(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         auth = getattr(self.request, "auth", None)
         context["session_id"] = auth.get("sid") if auth is not None else None
         return context
 
     def perform_destroy(self, instance: UserSession) -> None:
-        services.session_revoke(session=instance, actor=self.request.user)
+        services.session_revoke(session=instance, actor=request_user(self.request))
 
     @extend_schema(request=None, responses=s.UserSessionSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
-        session = services.session_revoke(session=self.get_object(), actor=request.user)
+        session = services.session_revoke(session=self.get_object(), actor=request_user(request))
         return Response(self.get_serializer(session).data)
 
 

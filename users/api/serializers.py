@@ -1,6 +1,6 @@
 """Translation between JSON and the users app; rules live in services."""
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
@@ -9,7 +9,15 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from core.permissions import Role
 
-from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership, User, UserProfile
+from ..models import (
+    Business,
+    BusinessInvitation,
+    BusinessRegistration,
+    Customer,
+    Membership,
+    User,
+    UserProfile,
+)
 
 
 class BusinessRefSerializer(serializers.ModelSerializer):
@@ -32,8 +40,16 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "is_superuser", "date_joined",
-                  "language_preference", "memberships"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "is_superuser",
+            "date_joined",
+            "language_preference",
+            "memberships",
+        ]
         read_only_fields = fields
 
     def get_language_preference(self, user: User) -> str:
@@ -50,8 +66,9 @@ class RegisterSerializer(serializers.Serializer):
 
 class TokenObtainSerializer(serializers.Serializer):
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    username = serializers.CharField(required=False, allow_blank=True, max_length=254,
-                                     help_text="Accepted as the e-mail address.")
+    username = serializers.CharField(
+        required=False, allow_blank=True, max_length=254, help_text="Accepted as the e-mail address."
+    )
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +90,7 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         from django.db import transaction
+        from django.utils import timezone
 
         from core.models import UserSession
         from core.services import session_revoke
@@ -83,24 +101,27 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         except TokenError as exc:
             raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
         sid = untyped.get("sid")
+        reused: Any = None
         with transaction.atomic():
             session = UserSession.objects.select_for_update().filter(pk=sid).first() if sid else None
             if session is not None and session.revoked_at is not None:
                 raise InvalidToken({"detail": "This session was signed out.", "code": "session_revoked"})
             try:
-                RefreshToken(raw)
+                RefreshToken(cast(Any, raw))
             except TokenError as exc:
-                if session is not None and "blacklisted" in str(exc).lower():
-                    # A rotated token came back: treat the family as stolen.
-                    session_revoke(session=session, actor=session.user, action="session.reuse_detected")
-                raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
-            data = super().validate(attrs)
-            if session is not None:
-                from django.utils import timezone
-
-                session.refresh_jti = str(RefreshToken(data["refresh"], verify=False)["jti"])
-                session.last_seen_at = timezone.now()
-                session.save(update_fields=["refresh_jti", "last_seen_at"])
+                if session is None or "blacklisted" not in str(exc).lower():
+                    raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
+                reused = session
+            else:
+                data = super().validate(attrs)
+                if session is not None:
+                    session.refresh_jti = str(RefreshToken(cast(Any, data["refresh"]), verify=False)["jti"])
+                    session.last_seen_at = timezone.now()
+                    session.save(update_fields=["refresh_jti", "last_seen_at"])
+        if reused is not None:
+            # A rotated token came back: treat the whole family as stolen.
+            session_revoke(session=reused, actor=reused.user, action="session.reuse_detected")
+            raise InvalidToken({"detail": "This refresh token was already used.", "code": "token_reused"})
         return data
 
 
@@ -110,14 +131,34 @@ class LogoutSerializer(serializers.Serializer):
 
 class ProfileSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
-    first_name = serializers.CharField(source="user.first_name", max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(source="user.last_name", max_length=150, required=False, allow_blank=True)
+    first_name = serializers.CharField(
+        source="user.first_name", max_length=150, required=False, allow_blank=True
+    )
+    last_name = serializers.CharField(
+        source="user.last_name", max_length=150, required=False, allow_blank=True
+    )
 
     class Meta:
         model = UserProfile
-        fields = ["email", "first_name", "last_name", "phone", "bio", "avatar_url", "date_of_birth", "job_title",
-                  "company", "country", "city", "timezone", "language_preference", "currency_preference",
-                  "notification_preferences", "risk_tolerance", "updated_at"]
+        fields = [
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "bio",
+            "avatar_url",
+            "date_of_birth",
+            "job_title",
+            "company",
+            "country",
+            "city",
+            "timezone",
+            "language_preference",
+            "currency_preference",
+            "notification_preferences",
+            "risk_tolerance",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
     def validate_timezone(self, value: str) -> str:
@@ -160,9 +201,29 @@ class BusinessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Business
-        fields = ["id", "legal_name", "dba_name", "registration_number", "tax_id", "email", "phone", "website",
-                  "address", "country", "founding_year", "employee_count", "industry", "business_model",
-                  "revenue_band", "currency", "timezone", "is_active", "role", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "legal_name",
+            "dba_name",
+            "registration_number",
+            "tax_id",
+            "email",
+            "phone",
+            "website",
+            "address",
+            "country",
+            "founding_year",
+            "employee_count",
+            "industry",
+            "business_model",
+            "revenue_band",
+            "currency",
+            "timezone",
+            "is_active",
+            "role",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "is_active", "role", "created_at", "updated_at"]
 
     def get_role(self, business: Business) -> str | None:
@@ -197,7 +258,9 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    role = serializers.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.OWNER], default=Role.STAFF)
+    role = serializers.ChoiceField(
+        choices=[c for c in Role.choices if c[0] != Role.OWNER], default=Role.STAFF
+    )
     invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
     status = serializers.CharField(read_only=True)
 
@@ -216,10 +279,34 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessRegistration
-        fields = ["id", "legal_name", "dba_name", "registration_number", "tax_id", "email", "phone", "address",
-                  "country", "industry", "notes", "status", "requested_by", "reviewed_at", "review_notes",
-                  "business", "created_at"]
-        read_only_fields = ["id", "status", "requested_by", "reviewed_at", "review_notes", "business", "created_at"]
+        fields = [
+            "id",
+            "legal_name",
+            "dba_name",
+            "registration_number",
+            "tax_id",
+            "email",
+            "phone",
+            "address",
+            "country",
+            "industry",
+            "notes",
+            "status",
+            "requested_by",
+            "reviewed_at",
+            "review_notes",
+            "business",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "requested_by",
+            "reviewed_at",
+            "review_notes",
+            "business",
+            "created_at",
+        ]
 
 
 class RegistrationReviewSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
 from core.permissions import IsSuperAdmin, Role, role_at_least
-from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet
+from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 
 from .. import selectors, services
 from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership
@@ -28,8 +28,10 @@ class RegisterView(APIView):
         data = s.RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
-        return Response(s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class TokenObtainView(APIView):
@@ -40,17 +42,20 @@ class TokenObtainView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenObtainSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, refresh = services.user_login(login=data.validated_data["login"],
-                                            password=data.validated_data["password"])
-        return Response({
-            "access": str(refresh.access_token),
-            "refresh": str(refresh),
-            "user": s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
-        })
+        user, refresh = services.user_login(
+            login=data.validated_data["login"], password=data.validated_data["password"]
+        )
+        return Response(
+            {
+                "access": str(refresh.access_token),
+                "refresh": str(refresh),
+                "user": s.UserSerializer(selectors.user_with_memberships(user_id=user.pk)).data,
+            }
+        )
 
 
 class TokenRefreshView(BaseTokenRefreshView):
-    authentication_classes: list[Any] = []
+    authentication_classes = ()
 
 
 class LogoutView(APIView):
@@ -58,28 +63,30 @@ class LogoutView(APIView):
     def post(self, request: Request) -> Response:
         data = s.LogoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_logout(user=request.user, refresh=data.validated_data["refresh"])  # type: ignore[arg-type]
+        services.user_logout(user=request_user(request), refresh=data.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
     @extend_schema(responses=s.UserSerializer)
     def get(self, request: Request) -> Response:
-        return Response(s.UserSerializer(selectors.user_with_memberships(user_id=request.user.pk)).data)
+        return Response(
+            s.UserSerializer(selectors.user_with_memberships(user_id=request_user(request).pk)).data
+        )
 
 
 class ProfileView(generics.GenericAPIView):
     serializer_class = s.ProfileSerializer
 
     def get(self, request: Request) -> Response:
-        profile = selectors.user_with_memberships(user_id=request.user.pk).profile
+        profile = selectors.user_with_memberships(user_id=request_user(request).pk).profile
         return Response(self.get_serializer(profile).data)
 
     def patch(self, request: Request) -> Response:
-        profile = selectors.user_with_memberships(user_id=request.user.pk).profile
+        profile = selectors.user_with_memberships(user_id=request_user(request).pk).profile
         data = self.get_serializer(profile, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        profile = services.profile_update(user=request.user, data=dict(data.validated_data))  # type: ignore[arg-type]
+        profile = services.profile_update(user=request_user(request), data=dict(data.validated_data))
         return Response(self.get_serializer(profile).data)
 
     def put(self, request: Request) -> Response:
@@ -94,41 +101,50 @@ class BusinessViewSet(viewsets.ModelViewSet):
     filterset_fields = ["is_active"]
     search_fields = ["legal_name", "dba_name"]
     ordering_fields = ["legal_name", "created_at"]
-    required_roles = {"update": Role.ADMIN, "partial_update": Role.ADMIN, "destroy": Role.OWNER,
-                      "transfer_ownership": Role.OWNER}
+    required_roles = {
+        "update": Role.ADMIN,
+        "partial_update": Role.ADMIN,
+        "destroy": Role.OWNER,
+        "transfer_ownership": Role.OWNER,
+    }
 
     def get_queryset(self) -> QuerySet[Business]:
         if getattr(self, "swagger_fake_view", False):
             return Business.objects.none()
-        return selectors.businesses_for_user(user=self.request.user).order_by("legal_name")  # type: ignore[arg-type]
+        return selectors.businesses_for_user(user=request_user(self.request)).order_by("legal_name")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.request.user.is_authenticated:
             # Fetched when the serializer is built, so a business created in this request is included.
-            context["roles"] = dict(Membership.objects.filter(user=self.request.user).values_list("business_id", "role"))
+            context["roles"] = dict(
+                Membership.objects.filter(user=request_user(self.request)).values_list("business_id", "role")
+            )
         return context
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        business = services.business_create(owner=request.user, data=data.validated_data)  # type: ignore[arg-type]
+        business = services.business_create(owner=request_user(request), data=data.validated_data)
         return Response(self.get_serializer(business).data, status=status.HTTP_201_CREATED)
 
     def check_object_permissions(self, request: Request, obj: Any) -> None:
         super().check_object_permissions(request, obj)
         required = self.required_roles.get(self.action or "")
         if required is not None:
-            role = selectors.membership_role(user=request.user, business=obj)  # type: ignore[arg-type]
+            role = selectors.membership_role(user=request_user(request), business=obj)
             if not role_at_least(role, required):
-                self.permission_denied(request, message="Your role in this business does not allow this action.")
+                self.permission_denied(
+                    request, message="Your role in this business does not allow this action."
+                )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.business_update(
-            business=serializer.instance, actor=self.request.user, data=serializer.validated_data)  # type: ignore[arg-type]
+            business=serializer.instance, actor=request_user(self.request), data=serializer.validated_data
+        )
 
     def perform_destroy(self, instance: Business) -> None:
-        services.business_delete(business=instance, actor=self.request.user)  # type: ignore[arg-type]
+        services.business_delete(business=instance, actor=request_user(self.request))
 
     @extend_schema(request=s.TransferOwnershipSerializer, responses=s.MembershipSerializer)
     @action(detail=True, methods=["post"])
@@ -137,12 +153,16 @@ class BusinessViewSet(viewsets.ModelViewSet):
         data = s.TransferOwnershipSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.business_transfer_ownership(
-            business=business, actor=request.user, new_owner=data.validated_data["user"])  # type: ignore[arg-type]
+            business=business, actor=request_user(request), new_owner=data.validated_data["user"]
+        )
         return Response(s.MembershipSerializer(membership).data)
 
 
 class MembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     BusinessScopedGenericViewSet,
 ):
     serializer_class = s.MembershipSerializer
@@ -157,15 +177,23 @@ class MembershipViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.membership_change_role(
-            membership=serializer.instance, actor=self.request.user, actor_role=self.business_role,  # type: ignore[arg-type]
-            role=serializer.validated_data.get("role", serializer.instance.role))
+            membership=serializer.instance,
+            actor=request_user(self.request),
+            actor_role=self.business_role,
+            role=serializer.validated_data.get("role", serializer.instance.role),
+        )
 
     def perform_destroy(self, instance: Membership) -> None:
-        services.membership_remove(membership=instance, actor=self.request.user, actor_role=self.business_role)  # type: ignore[arg-type]
+        services.membership_remove(
+            membership=instance, actor=request_user(self.request), actor_role=self.business_role
+        )
 
 
 class InvitationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     BusinessScopedGenericViewSet,
 ):
     serializer_class = s.InvitationSerializer
@@ -179,13 +207,17 @@ class InvitationViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance, _token = services.invitation_create(
-            business=self.business, actor=self.request.user, actor_role=self.business_role,  # type: ignore[arg-type]
-            email=serializer.validated_data["email"], role=serializer.validated_data["role"])
+            business=self.business,
+            actor=request_user(self.request),
+            actor_role=self.business_role,
+            email=serializer.validated_data["email"],
+            role=serializer.validated_data["role"],
+        )
 
     def perform_destroy(self, instance: BusinessInvitation) -> None:
         from core.services import business_object_delete
 
-        business_object_delete(instance=instance, actor=self.request.user)
+        business_object_delete(instance=instance, actor=request_user(self.request))
 
 
 class InvitationAcceptView(APIView):
@@ -193,7 +225,9 @@ class InvitationAcceptView(APIView):
     def post(self, request: Request) -> Response:
         data = s.InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.invitation_accept(token=data.validated_data["token"], user=request.user)  # type: ignore[arg-type]
+        membership = services.invitation_accept(
+            token=data.validated_data["token"], user=request_user(request)
+        )
         return Response(s.MembershipRefSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -211,22 +245,28 @@ class RegistrationViewSet(
     def get_queryset(self) -> QuerySet[BusinessRegistration]:
         if getattr(self, "swagger_fake_view", False):
             return BusinessRegistration.objects.none()
-        return selectors.registrations_for_user(user=self.request.user)  # type: ignore[arg-type]
+        return selectors.registrations_for_user(user=request_user(self.request))
 
     def get_permissions(self) -> list[Any]:
         if self.action in ("approve", "reject"):
             return [IsAuthenticated(), IsSuperAdmin()]
-        return super().get_permissions()
+        return list(super().get_permissions())
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.registration_submit(user=self.request.user, data=serializer.validated_data)  # type: ignore[arg-type]
+        serializer.instance = services.registration_submit(
+            user=request_user(self.request), data=serializer.validated_data
+        )
 
     def _review(self, request: Request, approve: bool) -> Response:
         registration = self.get_object()
         data = s.RegistrationReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = services.registration_review(
-            registration=registration, reviewer=request.user, approve=approve, notes=data.validated_data["notes"])  # type: ignore[arg-type]
+            registration=registration,
+            reviewer=request_user(request),
+            approve=approve,
+            notes=data.validated_data["notes"],
+        )
         return Response(s.RegistrationSerializer(registration).data)
 
     @extend_schema(request=s.RegistrationReviewSerializer, responses=s.RegistrationSerializer)

@@ -1,0 +1,97 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from core.permissions import Role
+from tests.factories import BusinessFactory, MembershipFactory, UserFactory
+
+
+def _clear_cache() -> None:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith("RedisCache"):
+        # Only this suite's keys: a shared Redis may hold other data.
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class Api(APIClient):
+    """An API client that signs in as a user and names the active business."""
+
+    def as_user(self, user, business=None):
+        refresh = RefreshToken.for_user(user)
+        self.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}",
+            **({"HTTP_X_BUSINESS_ID": str(business.pk)} if business is not None else {}),
+        )
+        return self
+
+
+@pytest.fixture
+def api():
+    return Api()
+
+
+@pytest.fixture
+def make_api():
+    def make(user=None, business=None):
+        client = Api()
+        if user is not None:
+            client.as_user(user, business)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def business(db):
+    return BusinessFactory()
+
+
+@pytest.fixture
+def owner(business):
+    return MembershipFactory(business=business, role=Role.OWNER).user
+
+
+@pytest.fixture
+def admin_user(business):
+    return MembershipFactory(business=business, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def staff(business):
+    return MembershipFactory(business=business, role=Role.STAFF).user
+
+
+@pytest.fixture
+def viewer(business):
+    return MembershipFactory(business=business, role=Role.VIEWER).user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def owner_api(make_api, owner, business):
+    return make_api(owner, business)
