@@ -1,9 +1,10 @@
 """URL map: /api/v1 for the API, /api/health for the load balancer, /admin for super admins."""
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import spa
 from core.api.views import HealthView
 from users.api.urls import auth_urlpatterns
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    # Everything else belongs to the React app's router (but unknown /api/ paths stay 404).
+    re_path(r"^(?!api/|admin/|static/|media/)(?P<path>.*)$", spa.index, name="spa"),
 ]
 
 handler400 = "core.exceptions.json_bad_request"

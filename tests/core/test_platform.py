@@ -167,3 +167,19 @@ def test_production_refuses_to_start_without_a_secret_key():
         check=False,
     )
     assert out.returncode != 0 and "SECRET_KEY" in out.stderr
+
+
+def test_the_web_app_is_served_with_history_fallback(api, settings, tmp_path):
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    settings.FRONTEND_DIST = tmp_path
+    for path in ("/", "/dashboard", "/invoices/42"):
+        response = api.get(path)
+        assert response.status_code == 200
+        assert b"id=root" in response.content
+        assert response["Cache-Control"] == "no-cache"
+    assert api.get("/api/v1/nothing-here/").status_code == 404
+
+
+def test_a_missing_build_gets_a_helpful_page(api, settings, tmp_path):
+    settings.FRONTEND_DIST = tmp_path / "absent"
+    assert b"make run" in api.get("/").content
