@@ -70,11 +70,15 @@ def demo_build(*, months: int = 12, seed: int = 2026, progress: Callable[[str], 
     with transaction.atomic():
         users: dict[str, Any] = {}
         for email, first, last, role in DEMO_USERS:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+            )
             UserProfile.objects.create(user=user, city="Nairobi", job_title=role.title())
             users[role] = user
         email, first, last = SUPERADMIN
-        admin = User.objects.create_superuser(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
+        admin = User.objects.create_superuser(
+            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
         UserProfile.objects.create(user=admin)
         business = user_services.business_create(
             owner=users["owner"],

@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the demo business with an owner, admin, staff and viewer plus months of activity."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--reset", action="store_true", help="Delete the demo business and load it again.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo business and load it again."
+        )
         parser.add_argument("--months", type=int, default=12, help="Months of history to generate.")
         parser.add_argument("--force", action="store_true", help="Allow running with DEBUG off.")
 
