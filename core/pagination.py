@@ -1,7 +1,62 @@
+from typing import Any, cast
+
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class DefaultPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class NoCountPagination(DefaultPagination):
+    """Page numbers without COUNT(*): one extra row tells whether there is a next page. For lists
+    that grow to millions of rows, where counting would cost more than the page itself."""
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        raw = request.query_params.get(self.page_query_param) or 1
+        try:
+            self.page_number = max(1, int(raw))
+        except (TypeError, ValueError):
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound("Invalid page.") from None
+        offset = (self.page_number - 1) * page_size
+        rows = list(queryset[offset : offset + page_size + 1])
+        self.has_next = len(rows) > page_size
+        self.page_size_used = page_size
+        return rows[:page_size]
+
+    def _url(self, number: int) -> str:
+        from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+        url = cast(Request, self.request).build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "next": self._url(self.page_number + 1) if self.has_next else None,
+                "previous": self._url(self.page_number - 1) if self.page_number > 1 else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: Any) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }

@@ -77,6 +77,15 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
     raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")
 
 
+def active_business(request: Request | HttpRequest) -> Business:
+    """The active business a scoped view already resolved for this request."""
+    cached = getattr(request, "_active_business", None)
+    if cached is None or cached.business is None:
+        cached = resolve_active_business(request)  # type: ignore[arg-type]
+        request._active_business = cached  # type: ignore[union-attr]
+    return cast("Business", cached.business)
+
+
 class BusinessScopedGenericViewSet(viewsets.GenericViewSet):
     """Resolves the active business once and scopes every queryset to it.
 

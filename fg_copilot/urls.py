@@ -6,12 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import spa
 from core.api.views import HealthView
+from finance.api.views import DashboardViewSet
 from users.api.urls import auth_urlpatterns
 
 api_v1: list[URLPattern | URLResolver] = [
     path("health/", HealthView.as_view(), name="health-v1"),
     path("auth/", include(auth_urlpatterns)),
+    path("users/dashboard/", DashboardViewSet.as_view({"get": "list"}), name="dashboard"),
     path("users/", include("users.api.urls")),
+    path("finance/", include("finance.api.urls")),
     path("core/", include("core.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -112,6 +112,8 @@ class Business(models.Model):
     currency = models.CharField(max_length=3, default="KES")
     timezone = models.CharField(max_length=64, default="Africa/Nairobi")
     is_active = models.BooleanField(default=True)
+    # Bumped in the same transaction as every write to the books; cached reports key on it.
+    books_version = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "core",
     "users",
+    "finance",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # `?format=csv|xlsx` belongs to the export endpoint, not to content negotiation.
+    "URL_FORMAT_OVERRIDE": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -243,6 +246,7 @@ SPECTACULAR_SETTINGS = {
 # --- Login lockout: this many failures for one account or one IP inside the window lock it.
 LOGIN_LOCKOUT_THRESHOLD = env_int("LOGIN_LOCKOUT_THRESHOLD", 5)
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 INVITATION_TTL = timedelta(days=env_int("INVITATION_TTL_DAYS", 7))
 
 LOGGING: dict[str, Any] = {

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -109,7 +110,10 @@ def test_malformed_json_is_400(make_api):
     assert response.json()["code"] == "parse_error"
 
 
-@pytest.mark.parametrize(("route", "view_class", "actions"), [r for r in ROUTES if "pk" not in r.values[0]])
+@pytest.mark.parametrize(
+    ("route", "view_class", "actions"),
+    [r for r in ROUTES if "pk" not in r.values[0] and "get" in r.values[2]],
+)
 def test_list_query_count_does_not_grow_with_page_size(route, view_class, actions, make_api):
     model = view_class.queryset.model
     business = BusinessFactory()
@@ -126,6 +130,7 @@ def test_list_query_count_does_not_grow_with_page_size(route, view_class, action
                 factory(business=business, membership=MembershipFactory(business=business), module="kavi")
             else:
                 factory(business=business)
+        cache.clear()  # reports are cached per books version; measure the work itself
         with CaptureQueriesContext(connection) as ctx:
             assert api.get(url, {"page_size": 200}).status_code == 200
         return len(ctx.captured_queries)

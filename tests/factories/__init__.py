@@ -120,6 +120,8 @@ class UserSessionFactory(factory.django.DjangoModelFactory):
     ip = "127.0.0.1"
 
 
+from tests.factories import finance as _finance  # noqa: E402
+
 # Every model a business-scoped view serves must be here: the tenancy walk fails otherwise.
 MODEL_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     Customer: CustomerFactory,
@@ -127,4 +129,19 @@ MODEL_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     BusinessInvitation: InvitationFactory,
     ModuleAssignment: ModuleAssignmentFactory,
     ActivityLog: ActivityLogFactory,
+    **{
+        factory_class._meta.model: factory_class
+        for factory_class in (
+            _finance.SupplierFactory,
+            _finance.TransactionFactory,
+            _finance.InvoiceFactory,
+            _finance.InvoiceItemFactory,
+            _finance.BudgetFactory,
+            _finance.DailyRollupFactory,
+            _finance.MpesaSettingsFactory,
+            _finance.MpesaStkRequestFactory,
+            _finance.ForecastFactory,
+            _finance.CreditScoreFactory,
+        )
+    },
 }

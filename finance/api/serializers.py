@@ -1,0 +1,318 @@
+"""Translation between JSON and the books; rules live in finance.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from core.exceptions import ApplicationError
+from core.money import MoneyField
+from core.tenancy import BusinessRelatedField
+from users.models import Customer
+
+from ..models import Budget, Invoice, InvoiceItem, InvoiceStatus, PaymentMethod, Supplier, Transaction
+from ..selectors import budget_usage, business_today, money
+from ..validators import MAX_RECEIPT_BYTES
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """Accepts an ISO date-time, or a date alone (that day, noon, in the business's zone)."""
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        business = self.context.get("business")
+        tz = zoneinfo.ZoneInfo(business.timezone) if business else zoneinfo.ZoneInfo("Africa/Nairobi")
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail("invalid", format="YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+HH:MM]")
+            return dt.datetime.combine(day, dt.time(12, 0), tzinfo=tz)
+        moment = super().to_internal_value(value)
+        if moment.tzinfo is None:  # pragma: no cover - USE_TZ makes DRF attach the default zone
+            moment = moment.replace(tzinfo=tz)
+        if not dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= moment <= dt.datetime(2100, 1, 1, tzinfo=dt.UTC):
+            raise serializers.ValidationError("The date is out of range.")
+        return moment
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "category",
+            "address",
+            "tax_id",
+            "payment_terms_days",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    amount = MoneyField(min_value=Decimal("0.01"))
+    transaction_date = LocalDateTimeField()
+    supplier = BusinessRelatedField(queryset=Supplier.objects.all(), required=False, allow_null=True)
+    customer = BusinessRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    supplier_name = serializers.CharField(source="supplier.name", read_only=True, default=None)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    currency = serializers.CharField(max_length=3, required=False)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "amount",
+            "currency",
+            "transaction_type",
+            "category",
+            "description",
+            "payment_method",
+            "transaction_date",
+            "reference_number",
+            "external_id",
+            "status",
+            "supplier",
+            "supplier_name",
+            "customer",
+            "customer_name",
+            "invoice",
+            "user",
+            "receipt",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "invoice", "user", "created_at", "updated_at"]
+
+    def validate_currency(self, value: str) -> str:
+        value = value.upper()
+        if len(value) != 3 or not value.isalpha():
+            raise serializers.ValidationError("Use an ISO 4217 code such as KES.")
+        return value
+
+    def validate_receipt(self, value: Any) -> Any:
+        if value and getattr(value, "size", 0) > MAX_RECEIPT_BYTES:
+            raise ApplicationError("file_too_large", "A receipt may be at most 10 MB.", status_code=413)
+        return value
+
+
+class InvoiceItemSerializer(serializers.ModelSerializer):
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=Decimal("0.001"))
+    unit_price = MoneyField(min_value=Decimal("0"))
+    tax_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        default=Decimal("0"),
+    )
+    line_total = MoneyField(read_only=True)
+    tax_amount = MoneyField(read_only=True)
+
+    class Meta:
+        model = InvoiceItem
+        fields = [
+            "id",
+            "invoice",
+            "description",
+            "quantity",
+            "unit_price",
+            "tax_rate",
+            "line_total",
+            "tax_amount",
+        ]
+        read_only_fields = ["id", "invoice", "line_total", "tax_amount"]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer = BusinessRelatedField(queryset=Customer.objects.all())
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    items = InvoiceItemSerializer(many=True)
+    invoice_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    status = serializers.SerializerMethodField()
+    currency = serializers.CharField(max_length=3, required=False)
+    subtotal = MoneyField(read_only=True)
+    tax_amount = MoneyField(read_only=True)
+    total_amount = MoneyField(read_only=True)
+    amount_paid = MoneyField(read_only=True)
+    balance_due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "invoice_number",
+            "issue_date",
+            "due_date",
+            "status",
+            "currency",
+            "notes",
+            "items",
+            "subtotal",
+            "tax_amount",
+            "total_amount",
+            "amount_paid",
+            "balance_due",
+            "paid_date",
+            "sent_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "paid_date", "sent_at", "created_at", "updated_at"]
+
+    def get_status(self, invoice: Invoice) -> str:
+        effective = getattr(invoice, "effective_status", None)
+        if effective:
+            return str(effective)
+        business = self.context.get("business")
+        today = business_today(business) if business else dt.date.today()  # noqa: DTZ011
+        if invoice.status in (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID) and invoice.due_date < today:
+            return InvoiceStatus.OVERDUE
+        return invoice.status
+
+    def get_balance_due(self, invoice: Invoice) -> str:
+        return money(invoice.total_amount - invoice.amount_paid)
+
+    def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not items:
+            raise serializers.ValidationError("Add at least one item.")
+        if len(items) > 500:
+            raise serializers.ValidationError("An invoice may have at most 500 items.")
+        return items
+
+    def validate_currency(self, value: str) -> str:
+        value = value.upper()
+        if len(value) != 3 or not value.isalpha():
+            raise serializers.ValidationError("Use an ISO 4217 code such as KES.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        issue = attrs.get("issue_date", getattr(self.instance, "issue_date", None))
+        due = attrs.get("due_date", getattr(self.instance, "due_date", None))
+        if issue and due and due < issue:
+            raise serializers.ValidationError({"due_date": ["Must be on or after the issue date."]})
+        return attrs
+
+
+class MarkPaidSerializer(serializers.Serializer):
+    amount = MoneyField(required=False, min_value=Decimal("0.01"))
+    paid_date = serializers.DateField(required=False)
+    payment_method = serializers.ChoiceField(
+        choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER
+    )
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class BudgetSerializer(serializers.ModelSerializer):
+    amount = MoneyField(min_value=Decimal("0.01"))
+    currency = serializers.CharField(max_length=3, required=False)
+    spent = serializers.SerializerMethodField()
+    remaining = serializers.SerializerMethodField()
+    utilization = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Budget
+        fields = [
+            "id",
+            "category",
+            "amount",
+            "currency",
+            "period",
+            "start_date",
+            "end_date",
+            "alert_threshold",
+            "notes",
+            "spent",
+            "remaining",
+            "utilization",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def _usage(self, budget: Budget) -> dict[str, Any]:
+        cached = getattr(budget, "_usage", None)
+        if cached is None:
+            cached = budget._usage = budget_usage(budget)  # type: ignore[attr-defined]
+        return cached
+
+    def get_spent(self, budget: Budget) -> str:
+        return money(self._usage(budget)["spent"])
+
+    def get_remaining(self, budget: Budget) -> str:
+        return money(self._usage(budget)["remaining"])
+
+    def get_utilization(self, budget: Budget) -> str:
+        return str(self._usage(budget)["utilization"])
+
+    def get_status(self, budget: Budget) -> str:
+        return str(self._usage(budget)["status"])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_date": ["Must be on or after the start date."]})
+        if "category" in attrs:
+            attrs["category"] = " ".join(attrs["category"].split())
+        return attrs
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=["generic", "mpesa"], default="generic")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=["day", "week", "month"], default="month")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": ["Must be on or after date_from."]})
+        if attrs.get("date_from") and attrs.get("date_to"):
+            span = (attrs["date_to"] - attrs["date_from"]).days
+            limit = {"day": 3 * 366, "week": 10 * 366, "month": 50 * 366}[attrs["period"]]
+            if span > limit:
+                raise serializers.ValidationError(
+                    {"date_from": [f"At most {limit} days for period={attrs['period']}."]}
+                )
+        return attrs
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class ReportSerializer(serializers.Serializer):
+    """Reports are dictionaries of decimal strings; the schema names their top-level keys."""
+
+    currency = serializers.CharField()

@@ -1,0 +1,24 @@
+"""Checks on uploaded files: receipts are PDF, JPEG or PNG up to 10 MB, by content, not by name."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def validate_receipt(file: Any) -> None:
+    if not file:
+        return
+    size = getattr(file, "size", 0) or 0
+    if size > MAX_RECEIPT_BYTES:
+        raise ValidationError("A receipt may be at most 10 MB.", code="file_too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(8)
+    finally:
+        file.seek(position)
+    if not any(head.startswith(sig) for sig in SIGNATURES):
+        raise ValidationError("A receipt must be a PDF, JPEG or PNG file.", code="file_type")

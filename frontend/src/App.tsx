@@ -1,0 +1,135 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter, Navigate, Outlet, useLocation } from "react-router-dom";
+import { AppShell } from "@/components/layout/AppShell";
+import { ErrorState } from "@/components/common";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useMe } from "@/lib/hooks";
+import { useSession } from "@/stores/session";
+
+const Login = lazy(() => import("@/pages/auth/Login"));
+const Register = lazy(() => import("@/pages/auth/Register"));
+const InvitationAccept = lazy(() => import("@/pages/auth/InvitationAccept"));
+const CreateBusiness = lazy(() => import("@/pages/auth/CreateBusiness"));
+const Dashboard = lazy(() => import("@/pages/Dashboard"));
+const Transactions = lazy(() => import("@/pages/transactions/Transactions"));
+const Invoices = lazy(() => import("@/pages/invoices/Invoices"));
+const InvoiceNew = lazy(() => import("@/pages/invoices/InvoiceNew"));
+const InvoiceDetail = lazy(() => import("@/pages/invoices/InvoiceDetail"));
+const Customers = lazy(() => import("@/pages/Customers"));
+const Suppliers = lazy(() => import("@/pages/Suppliers"));
+const Budgets = lazy(() => import("@/pages/Budgets"));
+const CashFlow = lazy(() => import("@/pages/CashFlow"));
+const Team = lazy(() => import("@/pages/Team"));
+const ActivityLog = lazy(() => import("@/pages/ActivityLog"));
+const Profile = lazy(() => import("@/pages/Profile"));
+const NotFound = lazy(() => import("@/pages/NotFound"));
+
+function FullPageLoading() {
+  return (
+    <div className="flex min-h-dvh items-center justify-center" aria-busy="true" data-testid="app-loading">
+      <div className="w-64 space-y-3">
+        <Skeleton className="mx-auto h-10 w-10 rounded-full" />
+        <Skeleton className="h-4 w-full" />
+        <Skeleton className="h-4 w-2/3" />
+      </div>
+    </div>
+  );
+}
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<FullPageLoading />}>{children}</Suspense>;
+}
+
+/** Signed-out pages: a signed-in visitor goes to the app. */
+function PublicOnly() {
+  const authed = useSession((s) => s.authed);
+  const location = useLocation();
+  if (authed) {
+    const next = new URLSearchParams(location.search).get("next");
+    return <Navigate to={next && next.startsWith("/") && !next.startsWith("//") ? next : "/"} replace />;
+  }
+  return (
+    <Lazy>
+      <Outlet />
+    </Lazy>
+  );
+}
+
+/** Needs a session; loads the user (and memberships) before anything renders. */
+function RequireAuth() {
+  const authed = useSession((s) => s.authed);
+  const location = useLocation();
+  const me = useMe(authed);
+  if (!authed) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (me.isPending) return <FullPageLoading />;
+  if (me.isError) {
+    return (
+      <div className="flex min-h-dvh items-center justify-center">
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} />
+      </div>
+    );
+  }
+  return (
+    <Lazy>
+      <Outlet />
+    </Lazy>
+  );
+}
+
+/** The app proper needs an active business; a user without one is guided to create one. */
+function RequireBusiness() {
+  const user = useSession((s) => s.user);
+  const businessId = useSession((s) => s.businessId);
+  if (!user) return <FullPageLoading />;
+  if (user.memberships.length === 0 || businessId === null) return <Navigate to="/onboarding" replace />;
+  return <AppShell />;
+}
+
+function Onboarding() {
+  const user = useSession((s) => s.user);
+  if (user && user.memberships.length > 0) return <Navigate to="/" replace />;
+  return <CreateBusiness />;
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <PublicOnly />,
+    children: [
+      { path: "/login", element: <Login /> },
+      { path: "/register", element: <Register /> },
+    ],
+  },
+  {
+    path: "/invitations/accept",
+    element: (
+      <Lazy>
+        <InvitationAccept />
+      </Lazy>
+    ),
+  },
+  {
+    element: <RequireAuth />,
+    children: [
+      { path: "/onboarding", element: <Onboarding /> },
+      { path: "/businesses/new", element: <CreateBusiness /> },
+      {
+        element: <RequireBusiness />,
+        children: [
+          { path: "/", element: <Dashboard /> },
+          { path: "/transactions", element: <Transactions /> },
+          { path: "/invoices", element: <Invoices /> },
+          { path: "/invoices/new", element: <InvoiceNew /> },
+          { path: "/invoices/:id", element: <InvoiceDetail /> },
+          { path: "/customers", element: <Customers /> },
+          { path: "/suppliers", element: <Suppliers /> },
+          { path: "/budgets", element: <Budgets /> },
+          { path: "/cash-flow", element: <CashFlow /> },
+          { path: "/team", element: <Team /> },
+          { path: "/activity", element: <ActivityLog /> },
+          { path: "/profile", element: <Profile /> },
+          { path: "*", element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,149 @@
+import { Pencil, Plus, Search, Trash2, Truck, UsersRound } from "lucide-react";
+import { useState } from "react";
+import { EmptyState, ErrorState, PageHeader, Pagination } from "@/components/common";
+import { PartyForm } from "@/components/PartyForm";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { ListSkeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { toast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api";
+import { api } from "@/lib/client";
+import { useBizMutation, useList } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import { canAdmin, canWrite } from "@/lib/roles";
+import type { Supplier } from "@/lib/types";
+import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
+import { useRole } from "@/stores/session";
+
+const PAGE_SIZE = 25;
+
+/** The customers and suppliers pages: the same list with a slightly different form. */
+export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
+  const t = useT();
+  const role = useRole();
+  const path = kind === "customer" ? "users/customers/" : "finance/suppliers/";
+  const { values, page, setFilter, setPage } = useUrlFilters(["search"] as const);
+  const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
+  const list = useList<Supplier>(path, { page, page_size: PAGE_SIZE, search: values.search, ordering: "name" });
+  const [editing, setEditing] = useState<Supplier | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Supplier | null>(null);
+  const remove = useBizMutation(
+    (p: Supplier) => api.del(`${path}${p.id}/`),
+    () => {
+      toast.success(`${kind === "customer" ? "Customer" : "Supplier"} deleted.`);
+      setDeleting(null);
+    },
+  );
+  const rows = list.data?.results ?? [];
+  const writer = canWrite(role);
+  const admin = canAdmin(role);
+  const Icon = kind === "customer" ? UsersRound : Truck;
+  const title = kind === "customer" ? t("nav.customers") : t("nav.suppliers");
+  const addLabel = kind === "customer" ? t("btn.addCustomer") : t("btn.addSupplier");
+
+  return (
+    <div data-testid={`page-${kind}s`}>
+      <PageHeader
+        title={title}
+        description={kind === "customer" ? "The people and businesses you invoice." : "Who you buy from, and on what terms."}
+        actions={
+          writer && (
+            <Button size="sm" onClick={() => setCreating(true)} data-testid={`create-${kind}`}>
+              <Plus /> {addLabel}
+            </Button>
+          )
+        }
+      />
+      <Card>
+        <div className="border-b p-3">
+          <div className="relative">
+            <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+            <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={`${t("btn.search")}…`} aria-label={t("btn.search")} className="pl-9" data-testid={`${kind}-search`} />
+          </div>
+        </div>
+        {list.isPending ? (
+          <ListSkeleton />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState
+            icon={Icon}
+            title={values.search ? "Nobody matches that search" : kind === "customer" ? "No customers yet" : "No suppliers yet"}
+            body={values.search ? undefined : kind === "customer" ? "Add the customers you bill so invoices and payments line up." : "Add suppliers to track what you spend with each."}
+            action={
+              writer &&
+              !values.search && (
+                <Button onClick={() => setCreating(true)}>
+                  <Plus /> {addLabel}
+                </Button>
+              )
+            }
+          />
+        ) : (
+          <>
+            <Table data-testid={`${kind}s-table`}>
+              <THead>
+                <tr>
+                  <TH>Name</TH>
+                  <TH className="hidden sm:table-cell">Email</TH>
+                  <TH>Phone</TH>
+                  {kind === "supplier" && <TH className="hidden md:table-cell">Category</TH>}
+                  {kind === "supplier" && <TH className="hidden md:table-cell">Terms</TH>}
+                  {(writer || admin) && <TH className="w-20"><span className="sr-only">Actions</span></TH>}
+                </tr>
+              </THead>
+              <TBody>
+                {rows.map((p) => (
+                  <TR key={p.id} data-testid={`${kind}-row`}>
+                    <TD className="max-w-[200px]">
+                      <div className="truncate font-medium">{p.name}</div>
+                      <div className="truncate text-xs text-muted-foreground sm:hidden">{p.email}</div>
+                    </TD>
+                    <TD className="hidden max-w-[220px] truncate sm:table-cell">{p.email || "—"}</TD>
+                    <TD className="whitespace-nowrap">{p.phone ? <a href={`tel:${p.phone}`} className="hover:underline">{p.phone}</a> : "—"}</TD>
+                    {kind === "supplier" && <TD className="hidden md:table-cell">{p.category || "—"}</TD>}
+                    {kind === "supplier" && <TD className="hidden md:table-cell">{p.payment_terms_days != null ? `${p.payment_terms_days} days` : "—"}</TD>}
+                    {(writer || admin) && (
+                      <TD>
+                        <div className="flex justify-end gap-1">
+                          {writer && (
+                            <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(p)} aria-label={`${t("btn.edit")} ${p.name}`} data-testid={`edit-${kind}`}>
+                              <Pencil />
+                            </Button>
+                          )}
+                          {admin && (
+                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(p)} aria-label={`${t("btn.delete")} ${p.name}`} data-testid={`delete-${kind}`}>
+                              <Trash2 />
+                            </Button>
+                          )}
+                        </div>
+                      </TD>
+                    )}
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+          </>
+        )}
+      </Card>
+      {creating && <PartyForm kind={kind} open onClose={() => setCreating(false)} />}
+      {editing && <PartyForm kind={kind} open party={editing} onClose={() => setEditing(null)} />}
+      <ConfirmDialog
+        open={!!deleting}
+        title={`Delete ${deleting?.name ?? ""}?`}
+        body="Their past transactions and invoices stay in the books."
+        confirmLabel={t("btn.delete")}
+        cancelLabel={t("btn.cancel")}
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}
+        onClose={() => setDeleting(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+/** Browser speech helpers: recognition where the browser has it, and speech through /kavi/tts/ or the browser. */
+import { ApiError } from "@/lib/api";
+import { api } from "@/lib/client";
+import type { Lang } from "@/lib/types";
+
+// Minimal typings: SpeechRecognition is not in TypeScript's DOM lib everywhere.
+export interface RecognitionLike {
+  lang: string;
+  interimResults: boolean;
+  continuous: boolean;
+  maxAlternatives: number;
+  start(): void;
+  stop(): void;
+  abort(): void;
+  onresult: ((e: { results: ArrayLike<ArrayLike<{ transcript: string }> & { isFinal: boolean }> }) => void) | null;
+  onerror: ((e: { error: string }) => void) | null;
+  onend: (() => void) | null;
+}
+
+type RecognitionCtor = new () => RecognitionLike;
+
+export function getRecognitionCtor(): RecognitionCtor | null {
+  if (typeof window === "undefined") return null;
+  const w = window as unknown as { SpeechRecognition?: RecognitionCtor; webkitSpeechRecognition?: RecognitionCtor };
+  return w.SpeechRecognition ?? w.webkitSpeechRecognition ?? null;
+}
+
+export const speechLang = (lang: Lang) => (lang === "sw" ? "sw-KE" : "en-KE");
+
+let serverTtsUnavailable = false;
+let currentAudio: HTMLAudioElement | null = null;
+let currentUrl: string | null = null;
+
+export function browserCanSpeak(): boolean {
+  return typeof window !== "undefined" && "speechSynthesis" in window;
+}
+
+export function stopSpeaking() {
+  if (currentAudio) {
+    currentAudio.pause();
+    currentAudio = null;
+  }
+  if (currentUrl) {
+    URL.revokeObjectURL(currentUrl);
+    currentUrl = null;
+  }
+  if (browserCanSpeak()) window.speechSynthesis.cancel();
+}
+
+function speakWithBrowser(text: string, lang: Lang): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!browserCanSpeak()) {
+      reject(new Error("This browser can't read text aloud."));
+      return;
+    }
+    const utterance = new SpeechSynthesisUtterance(text);
+    const wanted = speechLang(lang);
+    utterance.lang = wanted;
+    const voices = window.speechSynthesis.getVoices();
+    const voice = voices.find((v) => v.lang === wanted) ?? voices.find((v) => v.lang.startsWith(lang));
+    if (voice) utterance.voice = voice;
+    utterance.onend = () => resolve();
+    utterance.onerror = () => resolve();
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(utterance);
+  });
+}
+
+/** Speaks through the server's voice; falls back to the browser when the server says tts_unavailable (503). */
+export async function speak(text: string, lang: Lang): Promise<void> {
+  stopSpeaking();
+  if (!serverTtsUnavailable) {
+    try {
+      const { blob } = await api.blob("kavi/tts/", { method: "POST", json: { text, language: lang }, accept: "audio/mpeg" });
+      const url = URL.createObjectURL(blob);
+      currentUrl = url;
+      const audio = new Audio(url);
+      currentAudio = audio;
+      await new Promise<void>((resolve) => {
+        audio.onended = () => resolve();
+        audio.onerror = () => resolve();
+        audio.play().catch(() => resolve());
+      });
+      return;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 503 || err.code === "tts_unavailable")) {
+        serverTtsUnavailable = true;
+      } else if (!(err instanceof ApiError && err.status === 0)) {
+        throw err;
+      }
+    }
+  }
+  await speakWithBrowser(text, lang);
+}
+
+export function canSpeakAtAll(): boolean {
+  return !serverTtsUnavailable || browserCanSpeak();
+}

@@ -1,0 +1,24 @@
+import { Activity, ArrowLeftRight, FileText, LayoutDashboard, PiggyBank, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
+import type { MessageKey } from "@/lib/i18n";
+import { canAdmin } from "@/lib/roles";
+import type { Role } from "@/lib/types";
+
+export interface NavItem {
+  to: string;
+  label: MessageKey;
+  icon: LucideIcon;
+  testId: string;
+  visible?: (role: Role | null) => boolean;
+}
+
+export const NAV: NavItem[] = [
+  { to: "/", label: "nav.dashboard", icon: LayoutDashboard, testId: "nav-dashboard" },
+  { to: "/transactions", label: "nav.transactions", icon: ArrowLeftRight, testId: "nav-transactions" },
+  { to: "/invoices", label: "nav.invoices", icon: FileText, testId: "nav-invoices" },
+  { to: "/customers", label: "nav.customers", icon: UsersRound, testId: "nav-customers" },
+  { to: "/suppliers", label: "nav.suppliers", icon: Truck, testId: "nav-suppliers" },
+  { to: "/budgets", label: "nav.budgets", icon: PiggyBank, testId: "nav-budgets" },
+  { to: "/cash-flow", label: "nav.cashflow", icon: Waves, testId: "nav-cashflow" },
+  { to: "/team", label: "nav.team", icon: Users, testId: "nav-team", visible: canAdmin },
+  { to: "/activity", label: "nav.activity", icon: Activity, testId: "nav-activity", visible: canAdmin },
+];

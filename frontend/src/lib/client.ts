@@ -1,0 +1,53 @@
+/** The app-wide API client and query client. */
+import { QueryClient } from "@tanstack/react-query";
+import { useSession } from "@/stores/session";
+import { ApiError, createApiClient } from "./api";
+import { createBrowserTokenStore } from "./tokens";
+
+export const API_BASE_URL: string = (import.meta.env.VITE_API_BASE_URL as string | undefined) ?? "";
+
+export const tokens = createBrowserTokenStore();
+
+type ExpiredHandler = () => void;
+let onExpired: ExpiredHandler = () => undefined;
+export function setSessionExpiredHandler(handler: ExpiredHandler) {
+  onExpired = handler;
+}
+
+// Web Locks serialise token refreshes across tabs that share the stored refresh token.
+const lock = <T,>(fn: () => Promise<T>): Promise<T> => {
+  const locks = typeof navigator !== "undefined" ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  return locks ? (locks.request("kavi-token-refresh", fn) as Promise<T>) : fn();
+};
+
+export const api = createApiClient({
+  baseUrl: API_BASE_URL,
+  tokens,
+  getBusinessId: () => useSession.getState().businessId,
+  onSessionExpired: () => onExpired(),
+  lock,
+});
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      retry: (failureCount, error) => {
+        if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+        return failureCount < 2;
+      },
+    },
+    mutations: { retry: false },
+  },
+});
+
+/** Query keys for business-scoped data start with the active business, so a switch never shows stale data. */
+export function bizKey(...parts: unknown[]): unknown[] {
+  return ["biz", useSession.getState().businessId, ...parts];
+}
+
+/** After any write, everything about the business may have changed (dashboard, lists, KAVI figures). */
+export function invalidateBusiness() {
+  return queryClient.invalidateQueries({ queryKey: ["biz"] });
+}

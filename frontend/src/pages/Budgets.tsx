@@ -1,0 +1,247 @@
+import { Pencil, PiggyBank, Plus, Trash2 } from "lucide-react";
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { EmptyState, ErrorState, PageHeader, Pagination, StatusBadge, UtilizationBar, utilizationPercent } from "@/components/common";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent } from "@/components/ui/card";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { toast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api";
+import { api } from "@/lib/client";
+import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import { formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
+import { BUDGET_PERIODS, CATEGORY_SUGGESTIONS, labelOf } from "@/lib/options";
+import { canAdmin } from "@/lib/roles";
+import type { Budget } from "@/lib/types";
+import { formatDate, todayISO } from "@/lib/utils";
+import { useUrlFilters } from "@/lib/useFilters";
+import { useActiveBusiness, useRole } from "@/stores/session";
+
+const FIELDS = ["category", "amount", "period", "start_date", "end_date", "alert_threshold"];
+
+function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () => void }) {
+  const t = useT();
+  const editing = !!budget;
+  const firstOfMonth = `${todayISO().slice(0, 8)}01`;
+  const [form, setForm] = useState({
+    category: budget?.category ?? "",
+    amount: budget?.amount ?? "",
+    period: budget?.period ?? "monthly",
+    start_date: budget?.start_date ?? firstOfMonth,
+    end_date: budget?.end_date ?? "",
+    alert_threshold: budget?.alert_threshold != null ? String(budget.alert_threshold) : "80",
+  });
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  const save = useBizMutation(
+    () => {
+      const body = { ...form, amount: normalizeMoney(form.amount) ?? form.amount, end_date: form.end_date || null };
+      return editing ? api.patch<Budget>(`finance/budgets/${budget!.id}/`, body) : api.post<Budget>("finance/budgets/", body);
+    },
+    () => {
+      toast.success(editing ? "Budget updated." : "Budget created.");
+      onClose();
+    },
+  );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const errors: Record<string, string> = {};
+    if (!form.category.trim()) errors.category = "Which category does this budget cover?";
+    const cents = moneyToCents(form.amount);
+    if (cents === null || cents <= 0n) errors.amount = "Enter an amount such as 50000.00.";
+    const th = Number(form.alert_threshold);
+    if (form.alert_threshold && (!Number.isFinite(th) || th <= 0 || th > 100)) errors.alert_threshold = "Use a percentage between 1 and 100.";
+    setLocalErrors(errors);
+    if (!Object.keys(errors).length) save.mutate(undefined);
+  };
+  const err = (k: string) => localErrors[k] ?? fieldError(save.error, k);
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title={editing ? "Edit budget" : t("btn.newBudget")}
+      testId="budget-dialog"
+      closeLabel={t("btn.close")}
+      footer={
+        <>
+          <Button variant="outline" onClick={onClose}>
+            {t("btn.cancel")}
+          </Button>
+          <Button type="submit" form="budget-form" loading={save.isPending} data-testid="budget-save">
+            {t("btn.save")}
+          </Button>
+        </>
+      }
+    >
+      <form id="budget-form" onSubmit={submit} className="grid gap-4" noValidate>
+        <FormError message={formError(save.error, FIELDS)} />
+        <Field label="Category" error={err("category")} required hint="Spending in this transaction category counts against the budget.">
+          <Input value={form.category} onChange={set("category")} list="budget-categories" data-testid="budget-category" />
+        </Field>
+        <datalist id="budget-categories">
+          {CATEGORY_SUGGESTIONS.map((c) => (
+            <option key={c} value={c} />
+          ))}
+        </datalist>
+        <div className="grid grid-cols-2 gap-4">
+          <Field label="Amount (KES)" error={err("amount")} required>
+            <Input inputMode="decimal" value={form.amount} onChange={set("amount")} data-testid="budget-amount" />
+          </Field>
+          <Field label="Period" error={err("period")}>
+            <Select value={form.period} onChange={set("period")} data-testid="budget-period">
+              {BUDGET_PERIODS.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
+        <div className="grid grid-cols-2 gap-4">
+          <Field label="Starts" error={err("start_date")} required>
+            <Input type="date" value={form.start_date} onChange={set("start_date")} data-testid="budget-start" />
+          </Field>
+          <Field label="Ends" error={err("end_date")} hint="Optional">
+            <Input type="date" value={form.end_date} onChange={set("end_date")} data-testid="budget-end" />
+          </Field>
+        </div>
+        <Field label="Alert at (% used)" error={err("alert_threshold")}>
+          <Input inputMode="numeric" value={form.alert_threshold} onChange={set("alert_threshold")} data-testid="budget-threshold" />
+        </Field>
+      </form>
+    </Dialog>
+  );
+}
+
+export default function Budgets() {
+  const t = useT();
+  const role = useRole();
+  const business = useActiveBusiness();
+  const currency = business?.currency || "KES";
+  const { page, setPage } = useUrlFilters([] as const);
+  const list = useList<Budget>("finance/budgets/", { page, page_size: 50 });
+  const [editing, setEditing] = useState<Budget | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Budget | null>(null);
+  const remove = useBizMutation(
+    (b: Budget) => api.del(`finance/budgets/${b.id}/`),
+    () => {
+      toast.success("Budget deleted.");
+      setDeleting(null);
+    },
+  );
+  const admin = canAdmin(role);
+  const rows = list.data?.results ?? [];
+
+  return (
+    <div data-testid="page-budgets">
+      <PageHeader
+        title={t("nav.budgets")}
+        description="Set limits per category; KAVI warns you as spending approaches them."
+        actions={
+          admin && (
+            <Button size="sm" onClick={() => setCreating(true)} data-testid="create-budget">
+              <Plus /> {t("btn.newBudget")}
+            </Button>
+          )
+        }
+      />
+      {list.isPending ? (
+        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="loading">
+          {Array.from({ length: 3 }, (_, i) => (
+            <Skeleton key={i} className="h-40" />
+          ))}
+        </div>
+      ) : list.isError ? (
+        <Card>
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        </Card>
+      ) : rows.length === 0 ? (
+        <Card>
+          <EmptyState
+            icon={PiggyBank}
+            title="No budgets yet"
+            body={admin ? "Create a monthly budget for rent, stock or transport and see how much is left at a glance." : "An admin can set budgets for this business."}
+            action={
+              admin && (
+                <Button onClick={() => setCreating(true)}>
+                  <Plus /> {t("btn.newBudget")}
+                </Button>
+              )
+            }
+          />
+        </Card>
+      ) : (
+        <>
+          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            {rows.map((b) => {
+              const pct = utilizationPercent(b.utilization, b.spent, b.amount);
+              const threshold = Number(b.alert_threshold ?? 80) || 80;
+              return (
+                <Card key={b.id} data-testid="budget-card">
+                  <CardContent className="grid gap-3 p-4 sm:p-5">
+                    <div className="flex items-start justify-between gap-2">
+                      <div className="min-w-0">
+                        <p className="truncate font-semibold">{b.category}</p>
+                        <p className="text-xs text-muted-foreground">
+                          {labelOf(BUDGET_PERIODS, b.period)} · from {formatDate(b.start_date)}
+                          {b.end_date ? ` to ${formatDate(b.end_date)}` : ""}
+                        </p>
+                      </div>
+                      <StatusBadge status={b.status} />
+                    </div>
+                    <div>
+                      <div className="mb-1 flex justify-between text-sm tabular">
+                        <span>{formatMoney(b.spent ?? "0.00", currency)} spent</span>
+                        <span className="font-medium" data-testid="budget-utilization">
+                          {Math.round(pct)}%
+                        </span>
+                      </div>
+                      <UtilizationBar value={pct} threshold={threshold} label={`${b.category}: ${Math.round(pct)}% of budget used`} />
+                      <div className="mt-1 flex justify-between text-xs text-muted-foreground tabular">
+                        <span>of {formatMoney(b.amount, currency)}</span>
+                        <span>{formatMoney(b.remaining ?? "0.00", currency)} left</span>
+                      </div>
+                    </div>
+                    {admin && (
+                      <div className="flex justify-end gap-1 border-t pt-2">
+                        <Button variant="ghost" size="sm" onClick={() => setEditing(b)} data-testid="edit-budget">
+                          <Pencil /> {t("btn.edit")}
+                        </Button>
+                        <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(b)} data-testid="delete-budget">
+                          <Trash2 /> {t("btn.delete")}
+                        </Button>
+                      </div>
+                    )}
+                  </CardContent>
+                </Card>
+              );
+            })}
+          </div>
+          <Card className="mt-3">
+            <Pagination page={page} pageSize={50} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+          </Card>
+        </>
+      )}
+      {creating && <BudgetForm onClose={() => setCreating(false)} />}
+      {editing && <BudgetForm budget={editing} onClose={() => setEditing(null)} />}
+      <ConfirmDialog
+        open={!!deleting}
+        title={`Delete the ${deleting?.category ?? ""} budget?`}
+        body="Transactions are not affected."
+        confirmLabel={t("btn.delete")}
+        cancelLabel={t("btn.cancel")}
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}
+        onClose={() => setDeleting(null)}
+      />
+    </div>
+  );
+}

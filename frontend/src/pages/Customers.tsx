@@ -1,0 +1,5 @@
+import { PartyList } from "@/components/PartyList";
+
+export default function Customers() {
+  return <PartyList kind="customer" />;
+}

@@ -1,0 +1,5 @@
+import { PartyList } from "@/components/PartyList";
+
+export default function Suppliers() {
+  return <PartyList kind="supplier" />;
+}

@@ -1,0 +1,112 @@
+import { useMutation } from "@tanstack/react-query";
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { api, queryClient } from "@/lib/client";
+import { fieldError, formError } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import type { Business, Me } from "@/lib/types";
+import { useSession } from "@/stores/session";
+import { AuthLayout } from "./AuthLayout";
+
+const FIELDS = ["legal_name", "dba_name", "industry", "phone", "email", "currency", "timezone", "country"];
+const INDUSTRIES = ["Retail", "Wholesale", "Food and hospitality", "Agriculture", "Transport and logistics", "Construction", "Professional services", "Health", "Education", "Manufacturing", "Technology", "Other"];
+
+/** Create a business; the creator becomes its owner and it becomes the active business. */
+export default function CreateBusiness() {
+  const t = useT();
+  const navigate = useNavigate();
+  const user = useSession((s) => s.user);
+  const setUser = useSession((s) => s.setUser);
+  const setBusiness = useSession((s) => s.setBusiness);
+  const hasBusiness = (user?.memberships.length ?? 0) > 0;
+  const [form, setForm] = useState({ legal_name: "", dba_name: "", industry: "", phone: "", email: "", currency: "KES", timezone: "Africa/Nairobi", country: "KE" });
+  const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  const create = useMutation({
+    mutationFn: async () => {
+      const payload = Object.fromEntries(Object.entries(form).filter(([, v]) => v.trim() !== ""));
+      const business = await api.post<Business>("users/businesses/", payload, { business: false });
+      const me = await api.get<Me>("users/me/", undefined, { business: false });
+      return { business, me };
+    },
+    onSuccess: ({ business, me }) => {
+      queryClient.setQueryData(["me"], me);
+      setUser(me);
+      setBusiness(business.id);
+      navigate("/", { replace: true });
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+
+  return (
+    <AuthLayout
+      title={hasBusiness ? t("nav.newBusiness") : "Set up your business"}
+      subtitle={hasBusiness ? "You will be its owner. Switch between businesses at any time." : "Tell us about your business to start keeping your books. You can change this later."}
+      footer={
+        hasBusiness ? (
+          <Link to="/" className="font-medium text-primary hover:underline">
+            {t("btn.back")}
+          </Link>
+        ) : (
+          "Invited by someone? Open the link in your invitation e-mail to join their business."
+        )
+      }
+    >
+      <form onSubmit={submit} className="grid gap-4" noValidate>
+        <FormError message={formError(create.error, FIELDS)} />
+        <Field label="Registered business name" error={fieldError(create.error, "legal_name")} required>
+          <Input value={form.legal_name} onChange={set("legal_name")} data-testid="business-legal-name" placeholder="e.g. Duka Bora Enterprises Ltd" />
+        </Field>
+        <Field label="Trading name" error={fieldError(create.error, "dba_name")} hint="Optional: the name on your shop sign and invoices.">
+          <Input value={form.dba_name} onChange={set("dba_name")} data-testid="business-dba-name" />
+        </Field>
+        <Field label="Industry" error={fieldError(create.error, "industry")}>
+          <Select value={form.industry} onChange={set("industry")} data-testid="business-industry">
+            <option value="">Choose…</option>
+            {INDUSTRIES.map((i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Phone" error={fieldError(create.error, "phone")}>
+            <Input type="tel" inputMode="tel" value={form.phone} onChange={set("phone")} placeholder="+254 7…" data-testid="business-phone" />
+          </Field>
+          <Field label="Business email" error={fieldError(create.error, "email")}>
+            <Input type="email" value={form.email} onChange={set("email")} data-testid="business-email" />
+          </Field>
+        </div>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Currency" error={fieldError(create.error, "currency")}>
+            <Select value={form.currency} onChange={set("currency")} data-testid="business-currency">
+              <option value="KES">KES · Kenyan shilling</option>
+              <option value="UGX">UGX · Ugandan shilling</option>
+              <option value="TZS">TZS · Tanzanian shilling</option>
+              <option value="USD">USD · US dollar</option>
+            </Select>
+          </Field>
+          <Field label="Time zone" error={fieldError(create.error, "timezone")}>
+            <Select value={form.timezone} onChange={set("timezone")} data-testid="business-timezone">
+              <option value="Africa/Nairobi">Africa/Nairobi</option>
+              <option value="Africa/Kampala">Africa/Kampala</option>
+              <option value="Africa/Dar_es_Salaam">Africa/Dar_es_Salaam</option>
+              <option value="UTC">UTC</option>
+            </Select>
+          </Field>
+        </div>
+        <Button type="submit" loading={create.isPending} disabled={!form.legal_name.trim()} data-testid="business-submit" className="w-full">
+          {t("btn.createBusiness")}
+        </Button>
+      </form>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,84 @@
+import { useMutation } from "@tanstack/react-query";
+import { MailCheck } from "lucide-react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { Button, buttonVariants } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+import { api, queryClient } from "@/lib/client";
+import { errorMessage } from "@/lib/api";
+import { useMe } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import type { Me } from "@/lib/types";
+import { useSession } from "@/stores/session";
+import { AuthLayout } from "./AuthLayout";
+
+/** The page behind the e-mailed link /invitations/accept?token=… */
+export default function InvitationAccept() {
+  const t = useT();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const token = params.get("token") ?? "";
+  const authed = useSession((s) => s.authed);
+  const user = useSession((s) => s.user);
+  const setUser = useSession((s) => s.setUser);
+  const setBusiness = useSession((s) => s.setBusiness);
+  useMe(authed);
+  const here = `/invitations/accept?token=${encodeURIComponent(token)}`;
+
+  const accept = useMutation({
+    mutationFn: async () => {
+      const before = new Set(user?.memberships.map((m) => m.business.id) ?? []);
+      const result = await api.post<{ business?: { id: number } | number; business_id?: number }>("users/invitations/accept/", { token }, { business: false });
+      const me = await api.get<Me>("users/me/", undefined, { business: false });
+      const fromResult = typeof result?.business === "number" ? result.business : result?.business?.id ?? result?.business_id;
+      const joined = fromResult ?? me.memberships.find((m) => !before.has(m.business.id))?.business.id ?? null;
+      return { me, joined };
+    },
+    onSuccess: ({ me, joined }) => {
+      queryClient.clear();
+      queryClient.setQueryData(["me"], me);
+      setUser(me);
+      if (joined) setBusiness(joined);
+      navigate("/", { replace: true });
+    },
+  });
+
+  if (!token) {
+    return (
+      <AuthLayout title="Invitation link incomplete" subtitle="This link has no invitation token. Open the link from your e-mail again, or ask for a new invitation.">
+        <Link to="/" className={buttonVariants({ variant: "outline", className: "w-full" })}>
+          {t("btn.back")}
+        </Link>
+      </AuthLayout>
+    );
+  }
+
+  if (!authed) {
+    return (
+      <AuthLayout title="You're invited" subtitle="Sign in or create an account with the e-mail address the invitation was sent to, and you'll join the business.">
+        <div className="grid gap-3">
+          <Link to={`/login?next=${encodeURIComponent(here)}`} className={buttonVariants({ className: "w-full" })} data-testid="invite-login">
+            {t("btn.login")}
+          </Link>
+          <Link to={`/register?next=${encodeURIComponent(here)}`} className={buttonVariants({ variant: "outline", className: "w-full" })} data-testid="invite-register">
+            {t("btn.register")}
+          </Link>
+        </div>
+      </AuthLayout>
+    );
+  }
+
+  return (
+    <AuthLayout title="Join the business" subtitle={user ? `Signed in as ${user.email}.` : undefined}>
+      <div className="grid gap-4">
+        <div className="flex items-center gap-3 rounded-md bg-accent px-3 py-3 text-sm text-accent-foreground">
+          <MailCheck className="size-5 shrink-0" aria-hidden />
+          Accept the invitation to see and work on this business's books with the role you were given.
+        </div>
+        <FormError message={accept.error ? errorMessage(accept.error) : null} />
+        <Button onClick={() => accept.mutate()} loading={accept.isPending} data-testid="invite-accept" className="w-full">
+          {t("btn.acceptInvitation")}
+        </Button>
+      </div>
+    </AuthLayout>
+  );
+}

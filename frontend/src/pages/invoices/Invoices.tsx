@@ -1,0 +1,163 @@
+import { FileText, Plus, Search } from "lucide-react";
+import { useMemo } from "react";
+import { Link, useNavigate } from "react-router-dom";
+import { EmptyState, ErrorState, Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
+import { buttonVariants } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { ListSkeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { useCustomerOptions, useList } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import { INVOICE_STATUSES } from "@/lib/options";
+import { canWrite } from "@/lib/roles";
+import type { Invoice } from "@/lib/types";
+import { cn, formatDate } from "@/lib/utils";
+import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
+import { useRole } from "@/stores/session";
+
+const PAGE_SIZE = 25;
+
+export function useCustomerName() {
+  const customers = useCustomerOptions();
+  return useMemo(() => {
+    const m = new Map<number, string>();
+    customers.data?.results.forEach((c) => m.set(c.id, c.name));
+    return (inv: Pick<Invoice, "customer" | "customer_name" | "customer_detail">) =>
+      inv.customer_name ?? inv.customer_detail?.name ?? (inv.customer !== null && inv.customer !== undefined ? m.get(inv.customer) : undefined) ?? "—";
+  }, [customers.data]);
+}
+
+export default function Invoices() {
+  const t = useT();
+  const role = useRole();
+  const navigate = useNavigate();
+  const { values, page, setFilter, setPage } = useUrlFilters(["status", "search"] as const);
+  const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
+  const list = useList<Invoice>("finance/invoices/", { page, page_size: PAGE_SIZE, status: values.status, search: values.search, ordering: "-issue_date" });
+  const customerName = useCustomerName();
+  const rows = list.data?.results ?? [];
+  const writer = canWrite(role);
+
+  const chips = [{ value: "", label: t("word.all") }, ...INVOICE_STATUSES];
+
+  return (
+    <div data-testid="page-invoices">
+      <PageHeader
+        title={t("nav.invoices")}
+        description="Bill customers, send invoices by e-mail and track what is still owed."
+        actions={
+          writer && (
+            <Link to="/invoices/new" className={buttonVariants({ size: "sm" })} data-testid="create-invoice">
+              <Plus /> {t("btn.newInvoice")}
+            </Link>
+          )
+        }
+      />
+      <Card>
+        <div className="space-y-3 border-b p-3">
+          <div className="relative">
+            <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+            <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={`${t("btn.search")}…`} aria-label={t("btn.search")} className="pl-9" data-testid="invoice-search" />
+          </div>
+          <div className="-mx-1 flex gap-1.5 overflow-x-auto px-1 pb-1" role="group" aria-label="Filter by status">
+            {chips.map((c) => (
+              <button
+                key={c.value || "all"}
+                type="button"
+                onClick={() => setFilter({ status: c.value })}
+                aria-pressed={values.status === c.value}
+                data-testid={`status-chip-${c.value || "all"}`}
+                className={cn(
+                  "shrink-0 rounded-full border px-3 py-1 text-xs font-medium transition-colors",
+                  values.status === c.value ? "border-primary bg-primary text-primary-foreground" : "bg-card hover:border-primary hover:text-primary",
+                )}
+              >
+                {c.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        {list.isPending ? (
+          <ListSkeleton rows={6} />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState
+            icon={FileText}
+            title={values.status || values.search ? "No invoices match" : "No invoices yet"}
+            body={values.status || values.search ? undefined : "Create an invoice with line items; KAVI keeps track of what is paid and what is overdue."}
+            action={
+              writer &&
+              !values.status && (
+                <Link to="/invoices/new" className={buttonVariants()}>
+                  <Plus /> {t("btn.newInvoice")}
+                </Link>
+              )
+            }
+          />
+        ) : (
+          <>
+            <div className="hidden md:block">
+              <Table data-testid="invoices-table">
+                <THead>
+                  <tr>
+                    <TH>Number</TH>
+                    <TH>Customer</TH>
+                    <TH>Issued</TH>
+                    <TH>Due</TH>
+                    <TH>Status</TH>
+                    <TH className="text-right">Total</TH>
+                    <TH className="text-right">Balance due</TH>
+                  </tr>
+                </THead>
+                <TBody>
+                  {rows.map((inv) => (
+                    <TR key={inv.id} className="cursor-pointer" onClick={() => navigate(`/invoices/${inv.id}`)} data-testid="invoice-row">
+                      <TD className="font-medium">
+                        <Link to={`/invoices/${inv.id}`} className="hover:underline" onClick={(e) => e.stopPropagation()}>
+                          {inv.invoice_number || `#${inv.id}`}
+                        </Link>
+                      </TD>
+                      <TD className="max-w-[220px] truncate">{customerName(inv)}</TD>
+                      <TD className="whitespace-nowrap tabular">{formatDate(inv.issue_date)}</TD>
+                      <TD className="whitespace-nowrap tabular">{formatDate(inv.due_date)}</TD>
+                      <TD>
+                        <StatusBadge status={inv.status} testId="invoice-status" />
+                      </TD>
+                      <TD className="text-right">
+                        <Money value={inv.total_amount} currency={inv.currency} />
+                      </TD>
+                      <TD className="text-right font-medium">
+                        <Money value={inv.balance_due} currency={inv.currency} />
+                      </TD>
+                    </TR>
+                  ))}
+                </TBody>
+              </Table>
+            </div>
+            <ul className="divide-y md:hidden">
+              {rows.map((inv) => (
+                <li key={inv.id}>
+                  <Link to={`/invoices/${inv.id}`} className="flex items-start gap-3 px-3 py-3 hover:bg-muted/40" data-testid="invoice-card">
+                    <div className="min-w-0 flex-1">
+                      <p className="truncate text-sm font-medium">
+                        {inv.invoice_number || `#${inv.id}`} · {customerName(inv)}
+                      </p>
+                      <p className="text-xs text-muted-foreground">Due {formatDate(inv.due_date)}</p>
+                    </div>
+                    <div className="flex flex-col items-end gap-1">
+                      <Money value={inv.balance_due} currency={inv.currency} className="text-sm font-semibold" />
+                      <StatusBadge status={inv.status} />
+                    </div>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}

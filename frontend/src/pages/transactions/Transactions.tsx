@@ -1,0 +1,315 @@
+import { ArrowLeftRight, Download, Filter, Paperclip, Pencil, Plus, Search, Trash2, Upload } from "lucide-react";
+import { useMemo, useState } from "react";
+import { EmptyState, ErrorState, Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { ListSkeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { toast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api";
+import { api } from "@/lib/client";
+import { useBizMutation, useCustomerOptions, useList, useSupplierOptions } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import { parseDecimal } from "@/lib/money";
+import { labelOf, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
+import { canAdmin, canWrite } from "@/lib/roles";
+import type { Transaction } from "@/lib/types";
+import { cn, downloadBlob, formatDate, todayISO } from "@/lib/utils";
+import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
+import { useRole } from "@/stores/session";
+import { ImportDialog } from "./ImportDialog";
+import { TransactionForm } from "./TransactionForm";
+
+const FILTER_KEYS = ["search", "transaction_type", "category", "payment_method", "status", "date_from", "date_to", "min_amount", "max_amount"] as const;
+const PAGE_SIZE = 25;
+
+export default function Transactions() {
+  const t = useT();
+  const role = useRole();
+  const { values, page, setFilter, setPage, clear, active } = useUrlFilters(FILTER_KEYS);
+  const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
+  const [showFilters, setShowFilters] = useState(active > (values.search ? 1 : 0));
+  const [editing, setEditing] = useState<Transaction | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [deleting, setDeleting] = useState<Transaction | null>(null);
+  const [exporting, setExporting] = useState<string | null>(null);
+
+  // Amount filters go to the server only when they are valid decimals.
+  const query = useMemo(() => {
+    const q: Record<string, string | number> = { page, page_size: PAGE_SIZE, ordering: "-transaction_date" };
+    for (const k of FILTER_KEYS) {
+      const v = values[k];
+      if (!v) continue;
+      if ((k === "min_amount" || k === "max_amount") && !parseDecimal(v)) continue;
+      q[k] = v;
+    }
+    return q;
+  }, [values, page]);
+
+  const list = useList<Transaction>("finance/transactions/", query);
+  const customers = useCustomerOptions();
+  const suppliers = useSupplierOptions();
+  const names = useMemo(() => {
+    const m = new Map<string, string>();
+    customers.data?.results.forEach((c) => m.set(`c${c.id}`, c.name));
+    suppliers.data?.results.forEach((s) => m.set(`s${s.id}`, s.name));
+    return m;
+  }, [customers.data, suppliers.data]);
+  const partyOf = (tx: Transaction) =>
+    tx.customer_name ?? tx.supplier_name ?? (tx.customer ? names.get(`c${tx.customer}`) : tx.supplier ? names.get(`s${tx.supplier}`) : undefined) ?? "";
+
+  const remove = useBizMutation(
+    (tx: Transaction) => api.del(`finance/transactions/${tx.id}/`),
+    () => {
+      toast.success("Transaction deleted.");
+      setDeleting(null);
+    },
+  );
+
+  const exportAs = async (format: "csv" | "xlsx") => {
+    setExporting(format);
+    try {
+      const filters = { ...query };
+      delete filters.page;
+      delete filters.page_size;
+      const { blob, filename } = await api.blob("finance/transactions/export/", { query: { ...filters, format } });
+      downloadBlob(blob, filename ?? `transactions-${todayISO()}.${format}`);
+    } catch (err) {
+      toast.error(errorMessage(err));
+    } finally {
+      setExporting(null);
+    }
+  };
+
+  const rows = list.data?.results ?? [];
+  const writer = canWrite(role);
+  const admin = canAdmin(role);
+
+  return (
+    <div data-testid="page-transactions">
+      <PageHeader
+        title={t("nav.transactions")}
+        description="Every shilling in and out, from M-Pesa, the bank and the till."
+        actions={
+          <>
+            <Button variant="outline" size="sm" onClick={() => exportAs("csv")} loading={exporting === "csv"} data-testid="export-csv">
+              <Download /> CSV
+            </Button>
+            <Button variant="outline" size="sm" onClick={() => exportAs("xlsx")} loading={exporting === "xlsx"} data-testid="export-xlsx">
+              <Download /> Excel
+            </Button>
+            {writer && (
+              <Button variant="outline" size="sm" onClick={() => setImporting(true)} data-testid="import-transactions">
+                <Upload /> {t("btn.import")}
+              </Button>
+            )}
+            {writer && (
+              <Button size="sm" onClick={() => setCreating(true)} data-testid="create-transaction">
+                <Plus /> {t("btn.newTransaction")}
+              </Button>
+            )}
+          </>
+        }
+      />
+
+      <Card>
+        <div className="flex flex-wrap items-center gap-2 border-b p-3">
+          <div className="relative min-w-0 flex-1">
+            <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+            <Input value={search} onChange={(e) => setSearch(e.target.value)} placeholder={`${t("btn.search")}…`} aria-label={t("btn.search")} className="pl-9" data-testid="tx-search" type="search" />
+          </div>
+          <Button variant={showFilters ? "secondary" : "outline"} onClick={() => setShowFilters((v) => !v)} aria-expanded={showFilters} data-testid="toggle-filters">
+            <Filter /> {t("btn.filters")}
+            {active - (values.search ? 1 : 0) > 0 && <span className="rounded-full bg-primary px-1.5 text-xs text-primary-foreground">{active - (values.search ? 1 : 0)}</span>}
+          </Button>
+        </div>
+        {showFilters && (
+          <div className="grid grid-cols-2 gap-3 border-b bg-muted/30 p-3 md:grid-cols-4" data-testid="filters">
+            <Field label="Type">
+              <Select value={values.transaction_type} onChange={(e) => setFilter({ transaction_type: e.target.value })} data-testid="filter-type">
+                <option value="">{t("word.all")}</option>
+                {TRANSACTION_TYPES.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Payment method">
+              <Select value={values.payment_method} onChange={(e) => setFilter({ payment_method: e.target.value })} data-testid="filter-method">
+                <option value="">{t("word.all")}</option>
+                {PAYMENT_METHODS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Status">
+              <Select value={values.status} onChange={(e) => setFilter({ status: e.target.value })} data-testid="filter-status">
+                <option value="">{t("word.all")}</option>
+                {TRANSACTION_STATUSES.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Category">
+              <Input key={`c${values.category}`} defaultValue={values.category} onBlur={(e) => setFilter({ category: e.target.value.trim() })} onKeyDown={(e) => e.key === "Enter" && setFilter({ category: e.currentTarget.value.trim() })} data-testid="filter-category" />
+            </Field>
+            <Field label="From">
+              <Input type="date" value={values.date_from} onChange={(e) => setFilter({ date_from: e.target.value })} data-testid="filter-date-from" />
+            </Field>
+            <Field label="To">
+              <Input type="date" value={values.date_to} onChange={(e) => setFilter({ date_to: e.target.value })} data-testid="filter-date-to" />
+            </Field>
+            <Field label="Min amount" error={values.min_amount && !parseDecimal(values.min_amount) ? "Not a number" : undefined}>
+              <Input key={`mn${values.min_amount}`} inputMode="decimal" defaultValue={values.min_amount} onBlur={(e) => setFilter({ min_amount: e.target.value.trim() })} data-testid="filter-min-amount" />
+            </Field>
+            <Field label="Max amount" error={values.max_amount && !parseDecimal(values.max_amount) ? "Not a number" : undefined}>
+              <Input key={`mx${values.max_amount}`} inputMode="decimal" defaultValue={values.max_amount} onBlur={(e) => setFilter({ max_amount: e.target.value.trim() })} data-testid="filter-max-amount" />
+            </Field>
+            <div className="col-span-2 flex justify-end md:col-span-4">
+              <Button variant="ghost" size="sm" onClick={clear} disabled={active === 0} data-testid="clear-filters">
+                {t("btn.clear")}
+              </Button>
+            </div>
+          </div>
+        )}
+
+        {list.isPending ? (
+          <ListSkeleton rows={6} />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : rows.length === 0 ? (
+          active > 0 ? (
+            <EmptyState icon={Search} title="No transactions match these filters" action={<Button variant="outline" size="sm" onClick={clear}>{t("btn.clear")}</Button>} />
+          ) : (
+            <EmptyState
+              icon={ArrowLeftRight}
+              title="No transactions yet"
+              body="Record your first sale or expense, or import an M-Pesa statement to fill in the books in one go."
+              action={
+                writer && (
+                  <Button onClick={() => setCreating(true)}>
+                    <Plus /> {t("btn.newTransaction")}
+                  </Button>
+                )
+              }
+            />
+          )
+        ) : (
+          <>
+            <div className="hidden md:block">
+              <Table data-testid="transactions-table">
+                <THead>
+                  <tr>
+                    <TH>Date</TH>
+                    <TH>Description</TH>
+                    <TH>Category</TH>
+                    <TH>Method</TH>
+                    <TH>Status</TH>
+                    <TH className="text-right">Amount</TH>
+                    {(writer || admin) && <TH className="w-20"><span className="sr-only">Actions</span></TH>}
+                  </tr>
+                </THead>
+                <TBody>
+                  {rows.map((tx) => (
+                    <TR key={tx.id} data-testid="transaction-row">
+                      <TD className="whitespace-nowrap tabular">{formatDate(tx.transaction_date)}</TD>
+                      <TD className="max-w-[260px]">
+                        <div className="truncate font-medium">{tx.description || "—"}</div>
+                        <div className="truncate text-xs text-muted-foreground">
+                          {[partyOf(tx), tx.reference_number].filter(Boolean).join(" · ")}
+                          {(tx.receipt || tx.receipt_url) && <Paperclip className="ml-1 inline size-3" aria-label="Has receipt" />}
+                        </div>
+                      </TD>
+                      <TD>{tx.category || <span className="text-muted-foreground">—</span>}</TD>
+                      <TD className="whitespace-nowrap">{labelOf(PAYMENT_METHODS, tx.payment_method)}</TD>
+                      <TD>
+                        <StatusBadge status={tx.status} />
+                      </TD>
+                      <TD className="text-right font-medium">
+                        <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} />
+                      </TD>
+                      {(writer || admin) && (
+                        <TD>
+                          <div className="flex justify-end gap-1">
+                            {writer && (
+                              <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
+                                <Pencil />
+                              </Button>
+                            )}
+                            {admin && (
+                              <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
+                                <Trash2 />
+                              </Button>
+                            )}
+                          </div>
+                        </TD>
+                      )}
+                    </TR>
+                  ))}
+                </TBody>
+              </Table>
+            </div>
+            <ul className="divide-y md:hidden" data-testid="transactions-cards">
+              {rows.map((tx) => (
+                <li key={tx.id} className="flex items-start gap-3 px-3 py-3" data-testid="transaction-card">
+                  <div className="min-w-0 flex-1">
+                    <p className="truncate text-sm font-medium">{tx.description || tx.category || "—"}</p>
+                    <p className="truncate text-xs text-muted-foreground">
+                      {formatDate(tx.transaction_date)} · {labelOf(PAYMENT_METHODS, tx.payment_method)}
+                      {tx.category ? ` · ${tx.category}` : ""}
+                    </p>
+                    {tx.status !== "completed" && (
+                      <div className="mt-1">
+                        <StatusBadge status={tx.status} />
+                      </div>
+                    )}
+                  </div>
+                  <div className="flex flex-col items-end gap-1">
+                    <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} className={cn("text-sm font-semibold")} />
+                    <div className="flex gap-1">
+                      {writer && (
+                        <button type="button" className="rounded p-1 text-muted-foreground hover:bg-muted" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
+                          <Pencil className="size-4" />
+                        </button>
+                      )}
+                      {admin && (
+                        <button type="button" className="rounded p-1 text-destructive hover:bg-muted" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
+                          <Trash2 className="size-4" />
+                        </button>
+                      )}
+                    </div>
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+          </>
+        )}
+      </Card>
+
+      {creating && <TransactionForm open onClose={() => setCreating(false)} />}
+      {editing && <TransactionForm open transaction={editing} onClose={() => setEditing(null)} />}
+      {importing && <ImportDialog open onClose={() => setImporting(false)} />}
+      <ConfirmDialog
+        open={!!deleting}
+        title="Delete this transaction?"
+        body={deleting ? `${deleting.description || deleting.category || "The transaction"} will be removed from the books. This can't be undone.` : ""}
+        confirmLabel={t("btn.delete")}
+        cancelLabel={t("btn.cancel")}
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}
+        onClose={() => setDeleting(null)}
+      />
+    </div>
+  );
+}
