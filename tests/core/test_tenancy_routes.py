@@ -117,4 +117,4 @@ def test_route_is_scoped(route, view_class, actions, make_api):
         response = make_api(outsider, business_a).get(read_url)
         assert response.status_code == 200, (read_url, response.status_code, response.content[:300])
         assert marker not in text_of(response)
-        assert business_b.legal_name not in text_of(response)
+        assert str(business_b.legal_name) not in text_of(response)
