@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
 
-.PHONY: help install run test lint migrate demo schema clean
+.PHONY: help install run test lint migrate demo schema clean bench
 
 help:
 	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint     ruff, mypy, migrations check and the OpenAPI schema check"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     (re)load the demo business"
+	@echo "make bench    load 1M transactions into PostgreSQL and measure the API with wrk"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,9 @@ lint: install
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(BIN)/mypy .
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+bench: install
+	bash bench/run.sh
 
 schema: install
 	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml

@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("users/dashboard/", DashboardViewSet.as_view({"get": "list"}), name="dashboard"),
     path("users/", include("users.api.urls")),
     path("finance/", include("finance.api.urls")),
+    path("kavi/", include("kavi.api.urls")),
     path("core/", include("core.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -224,9 +224,11 @@ export default function Budgets() {
               );
             })}
           </div>
-          <Card className="mt-3">
-            <Pagination page={page} pageSize={50} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
-          </Card>
+          {(page > 1 || !!list.data?.next) && (
+            <Card className="mt-3">
+              <Pagination page={page} pageSize={50} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+            </Card>
+          )}
         </>
       )}
       {creating && <BudgetForm onClose={() => setCreating(false)} />}

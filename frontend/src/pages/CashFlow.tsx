@@ -1,0 +1,124 @@
+import { useQuery } from "@tanstack/react-query";
+import { Waves } from "lucide-react";
+import { lazy, Suspense, useMemo } from "react";
+import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { Skeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { api, bizKey } from "@/lib/client";
+import { useT } from "@/lib/i18n";
+import { moneyToCents } from "@/lib/money";
+import type { CashFlowRow } from "@/lib/types";
+import { cn, formatDate, formatMonth, resultsOf, todayISO } from "@/lib/utils";
+import { useUrlFilters } from "@/lib/useFilters";
+import { useActiveBusiness } from "@/stores/session";
+
+const CashFlowChart = lazy(() => import("@/components/charts/CashFlowChart"));
+
+function defaultFrom(): string {
+  const d = new Date();
+  return todayISO(new Date(d.getFullYear(), d.getMonth() - 11, 1));
+}
+
+function labelFor(row: CashFlowRow, period: string): string {
+  const key = row.period ?? row.period_start ?? row.start ?? row.label ?? "";
+  if (period === "month" && /^\d{4}-\d{2}/.test(key)) return formatMonth(key);
+  return /^\d{4}-\d{2}-\d{2}/.test(key) ? formatDate(key) : key;
+}
+
+export default function CashFlow() {
+  const t = useT();
+  const business = useActiveBusiness();
+  const currency = business?.currency || "KES";
+  const { values, setFilter } = useUrlFilters(["period", "date_from", "date_to"] as const);
+  const period = values.period || "month";
+  const dateFrom = values.date_from || defaultFrom();
+  const dateTo = values.date_to || todayISO();
+  const params = { period, date_from: dateFrom, date_to: dateTo };
+  const q = useQuery({
+    queryKey: bizKey("finance/cash-flows/", params),
+    queryFn: () => api.get<unknown>("finance/cash-flows/", params),
+    placeholderData: (prev) => prev,
+  });
+  const rows = useMemo(() => resultsOf<CashFlowRow>(q.data).map((r) => ({ ...r, label: labelFor(r, period) })), [q.data, period]);
+
+  return (
+    <div data-testid="page-cashflow">
+      <PageHeader title={t("nav.cashflow")} description="Money in, money out and what is left at the end of each period." />
+      <Card className="mb-4">
+        <CardContent className="grid grid-cols-2 gap-3 p-3 sm:grid-cols-3 sm:p-4">
+          <Field label="Period" className="col-span-2 sm:col-span-1">
+            <Select value={period} onChange={(e) => setFilter({ period: e.target.value === "month" ? "" : e.target.value, date_from: values.date_from, date_to: values.date_to })} data-testid="cashflow-period">
+              <option value="month">Monthly</option>
+              <option value="week">Weekly</option>
+            </Select>
+          </Field>
+          <Field label="From">
+            <Input type="date" value={dateFrom} onChange={(e) => setFilter({ ...values, date_from: e.target.value })} data-testid="cashflow-from" />
+          </Field>
+          <Field label="To">
+            <Input type="date" value={dateTo} onChange={(e) => setFilter({ ...values, date_to: e.target.value })} data-testid="cashflow-to" />
+          </Field>
+        </CardContent>
+      </Card>
+      {q.isPending ? (
+        <div className="grid gap-4" data-testid="loading">
+          <Skeleton className="h-72" />
+          <Skeleton className="h-48" />
+        </div>
+      ) : q.isError ? (
+        <Card>
+          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+        </Card>
+      ) : rows.length === 0 ? (
+        <Card>
+          <EmptyState icon={Waves} title="No cash movements in this range" body="Record transactions or widen the date range." />
+        </Card>
+      ) : (
+        <div className="grid gap-4">
+          <Card>
+            <CardHeader>
+              <CardTitle>Cash flow</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <Suspense fallback={<Skeleton className="h-72" />}>
+                <CashFlowChart rows={rows.map((r) => ({ label: r.label ?? "", inflow: r.inflow, outflow: r.outflow, closing_balance: r.closing_balance }))} />
+              </Suspense>
+            </CardContent>
+          </Card>
+          <Card>
+            <Table data-testid="cashflow-table">
+              <THead>
+                <tr>
+                  <TH>Period</TH>
+                  <TH className="text-right">Opening</TH>
+                  <TH className="text-right">In</TH>
+                  <TH className="text-right">Out</TH>
+                  <TH className="text-right">Net</TH>
+                  <TH className="text-right">Closing</TH>
+                </tr>
+              </THead>
+              <TBody>
+                {rows.map((r, i) => {
+                  const negative = (moneyToCents(r.net) ?? 0n) < 0n;
+                  return (
+                    <TR key={`${r.label}-${i}`} data-testid="cashflow-row">
+                      <TD className="whitespace-nowrap font-medium">{r.label}</TD>
+                      <TD className="text-right"><Money value={r.opening_balance} currency={currency} /></TD>
+                      <TD className="text-right text-success"><Money value={r.inflow} currency={currency} /></TD>
+                      <TD className="text-right"><Money value={r.outflow} currency={currency} /></TD>
+                      <TD className={cn("text-right font-medium", negative && "text-destructive")}><Money value={r.net} currency={currency} /></TD>
+                      <TD className="text-right font-medium"><Money value={r.closing_balance} currency={currency} /></TD>
+                    </TR>
+                  );
+                })}
+              </TBody>
+            </Table>
+          </Card>
+        </div>
+      )}
+    </div>
+  );
+}

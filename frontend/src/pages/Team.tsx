@@ -1,0 +1,259 @@
+import { useQuery } from "@tanstack/react-query";
+import { MailPlus, ShieldCheck, Trash2, Users } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { EmptyState, ErrorState, PageHeader, StatusBadge } from "@/components/common";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Field, FormError } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { ListSkeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { toast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api";
+import { api, bizKey } from "@/lib/client";
+import { fieldError, formError, useBizMutation } from "@/lib/hooks";
+import { useT } from "@/lib/i18n";
+import { ROLES } from "@/lib/options";
+import { canAdmin } from "@/lib/roles";
+import type { Invitation, Membership, Paginated, Role } from "@/lib/types";
+import { formatDate, humanize, resultsOf } from "@/lib/utils";
+import { useRole, useSession } from "@/stores/session";
+
+function InviteForm() {
+  const t = useT();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("staff");
+  const invite = useBizMutation(
+    () => api.post<Invitation>("users/invitations/", { email: email.trim(), role }),
+    (inv) => {
+      toast.success(`Invitation sent to ${inv.email ?? email}.`);
+      setEmail("");
+    },
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    invite.mutate(undefined);
+  };
+  return (
+    <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_160px_auto] sm:items-end" noValidate data-testid="invite-form">
+      <div className="sm:col-span-3">
+        <FormError message={formError(invite.error, ["email", "role"])} />
+      </div>
+      <Field label="Email" error={fieldError(invite.error, "email")}>
+        <Input type="email" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" data-testid="invite-email" />
+      </Field>
+      <Field label="Role" error={fieldError(invite.error, "role")}>
+        <Select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
+          {ROLES.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Button type="submit" loading={invite.isPending} disabled={!email.trim()} data-testid="invite-submit">
+        <MailPlus /> {t("btn.invite")}
+      </Button>
+    </form>
+  );
+}
+
+export default function Team() {
+  const t = useT();
+  const role = useRole();
+  const me = useSession((s) => s.user);
+  const admin = canAdmin(role);
+  const members = useQuery({ queryKey: bizKey("users/memberships/"), queryFn: () => api.get<Paginated<Membership>>("users/memberships/", { page_size: 200 }) });
+  const invitations = useQuery({
+    queryKey: bizKey("users/invitations/"),
+    queryFn: () => api.get<Paginated<Invitation>>("users/invitations/", { page_size: 200 }),
+    enabled: admin,
+  });
+  const [removing, setRemoving] = useState<Membership | null>(null);
+  const [revoking, setRevoking] = useState<Invitation | null>(null);
+
+  const changeRole = useBizMutation(
+    (v: { id: number; role: Role }) => api.patch<Membership>(`users/memberships/${v.id}/`, { role: v.role }),
+    () => toast.success("Role updated."),
+  );
+  const remove = useBizMutation(
+    (m: Membership) => api.del(`users/memberships/${m.id}/`),
+    () => {
+      toast.success("Member removed.");
+      setRemoving(null);
+    },
+  );
+  const revoke = useBizMutation(
+    (i: Invitation) => api.del(`users/invitations/${i.id}/`),
+    () => {
+      toast.success("Invitation withdrawn.");
+      setRevoking(null);
+    },
+  );
+
+  const memberRows = resultsOf<Membership>(members.data);
+  const inviteRows = resultsOf<Invitation>(invitations.data);
+  const roleLabel = (r: Role) => (r === "owner" ? "Owner" : ROLES.find((x) => x.value === r)?.label ?? humanize(r));
+
+  return (
+    <div data-testid="page-team">
+      <PageHeader title={t("nav.team")} description="Who can see and change this business's books." />
+      <div className="grid gap-4">
+        {admin && (
+          <Card>
+            <CardHeader>
+              <CardTitle>Invite someone</CardTitle>
+              <CardDescription>They get an e-mail with a link to join. {ROLES.map((r) => `${r.label}: ${r.help.toLowerCase()}.`).join(" ")}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <InviteForm />
+            </CardContent>
+          </Card>
+        )}
+        <Card>
+          <CardHeader>
+            <CardTitle>Members</CardTitle>
+          </CardHeader>
+          {members.isPending ? (
+            <ListSkeleton rows={3} />
+          ) : members.isError ? (
+            <ErrorState error={members.error} onRetry={() => void members.refetch()} />
+          ) : memberRows.length === 0 ? (
+            <EmptyState icon={Users} title="No members" />
+          ) : (
+            <Table data-testid="members-table">
+              <THead>
+                <tr>
+                  <TH>Person</TH>
+                  <TH>Role</TH>
+                  <TH className="hidden sm:table-cell">Since</TH>
+                  {admin && <TH className="w-12"><span className="sr-only">Actions</span></TH>}
+                </tr>
+              </THead>
+              <TBody>
+                {memberRows.map((m) => {
+                  const self = m.user.id === me?.id;
+                  const editable = admin && !self && m.role !== "owner";
+                  const name = `${m.user.first_name ?? ""} ${m.user.last_name ?? ""}`.trim();
+                  return (
+                    <TR key={m.id} data-testid="member-row">
+                      <TD className="max-w-[220px]">
+                        <div className="truncate font-medium">
+                          {name || m.user.email} {self && <Badge variant="secondary">You</Badge>}
+                        </div>
+                        {name && <div className="truncate text-xs text-muted-foreground">{m.user.email}</div>}
+                      </TD>
+                      <TD>
+                        {editable ? (
+                          <Select
+                            value={m.role}
+                            onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role }, { onError: (err) => toast.error(errorMessage(err)) })}
+                            aria-label={`Role for ${m.user.email}`}
+                            className="h-9 w-32"
+                            data-testid="member-role"
+                          >
+                            {ROLES.map((r) => (
+                              <option key={r.value} value={r.value}>
+                                {r.label}
+                              </option>
+                            ))}
+                          </Select>
+                        ) : (
+                          <Badge variant={m.role === "owner" ? "default" : "secondary"}>
+                            {m.role === "owner" && <ShieldCheck className="mr-1 size-3" />}
+                            {roleLabel(m.role)}
+                          </Badge>
+                        )}
+                      </TD>
+                      <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(m.created_at)}</TD>
+                      {admin && (
+                        <TD>
+                          {editable && (
+                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRemoving(m)} aria-label={`Remove ${m.user.email}`} data-testid="delete-member">
+                              <Trash2 />
+                            </Button>
+                          )}
+                        </TD>
+                      )}
+                    </TR>
+                  );
+                })}
+              </TBody>
+            </Table>
+          )}
+        </Card>
+        {admin && (
+          <Card>
+            <CardHeader>
+              <CardTitle>Invitations</CardTitle>
+            </CardHeader>
+            {invitations.isPending ? (
+              <ListSkeleton rows={2} />
+            ) : invitations.isError ? (
+              <ErrorState error={invitations.error} onRetry={() => void invitations.refetch()} />
+            ) : inviteRows.length === 0 ? (
+              <CardContent>
+                <p className="text-sm text-muted-foreground">No invitations yet.</p>
+              </CardContent>
+            ) : (
+              <Table data-testid="invitations-table">
+                <THead>
+                  <tr>
+                    <TH>Email</TH>
+                    <TH>Role</TH>
+                    <TH>Status</TH>
+                    <TH className="hidden sm:table-cell">Expires</TH>
+                    <TH className="w-12"><span className="sr-only">Actions</span></TH>
+                  </tr>
+                </THead>
+                <TBody>
+                  {inviteRows.map((i) => (
+                    <TR key={i.id} data-testid="invitation-row">
+                      <TD className="max-w-[220px] truncate">{i.email}</TD>
+                      <TD>{roleLabel(i.role)}</TD>
+                      <TD>
+                        <StatusBadge status={i.status} />
+                      </TD>
+                      <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(i.expires_at)}</TD>
+                      <TD>
+                        {i.status === "pending" && (
+                          <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRevoking(i)} aria-label={`Withdraw the invitation to ${i.email}`} data-testid="delete-invitation">
+                            <Trash2 />
+                          </Button>
+                        )}
+                      </TD>
+                    </TR>
+                  ))}
+                </TBody>
+              </Table>
+            )}
+          </Card>
+        )}
+      </div>
+      <ConfirmDialog
+        open={!!removing}
+        title={`Remove ${removing?.user.email ?? ""}?`}
+        body="They will lose access to this business straight away."
+        confirmLabel="Remove"
+        cancelLabel={t("btn.cancel")}
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => removing && remove.mutate(removing, { onError: (e) => toast.error(errorMessage(e)) })}
+        onClose={() => setRemoving(null)}
+      />
+      <ConfirmDialog
+        open={!!revoking}
+        title="Withdraw this invitation?"
+        body={`The link sent to ${revoking?.email ?? ""} will stop working.`}
+        confirmLabel="Withdraw"
+        cancelLabel={t("btn.cancel")}
+        destructive
+        busy={revoke.isPending}
+        onConfirm={() => revoking && revoke.mutate(revoking, { onError: (e) => toast.error(errorMessage(e)) })}
+        onClose={() => setRevoking(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KaviConfig(AppConfig):
+    name = "kavi"
+    verbose_name = "KAVI assistant"
