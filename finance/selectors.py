@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -71,10 +72,12 @@ def cached_report(business: Business, name: str, params: dict[str, Any], compute
     blob = json.dumps(params, sort_keys=True, default=str)
     digest = hashlib.sha1(blob.encode(), usedforsecurity=False).hexdigest()[:16]
     key = f"report:{business.pk}:{business.books_version}:{business_today(business)}:{name}:{digest}"
+    if not settings.REPORT_CACHE_SECONDS:
+        return compute()
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=3600)
+        cache.set(key, value, timeout=settings.REPORT_CACHE_SECONDS)
     return value
 
 

@@ -1,13 +1,31 @@
 /// <reference types="vitest/config" />
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, URL } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/** Stamps dist/sw.js with a hash of the build so each deploy gets a fresh service worker and caches. */
+function serviceWorkerBuildId(): Plugin {
+  return {
+    name: "kavi-sw-build-id",
+    apply: "build",
+    writeBundle(options) {
+      const dir = options.dir ?? "dist";
+      const sw = `${dir}/sw.js`;
+      const index = `${dir}/index.html`;
+      if (!existsSync(sw) || !existsSync(index)) return;
+      const id = createHash("sha256").update(readFileSync(index)).digest("hex").slice(0, 12);
+      writeFileSync(sw, readFileSync(sw, "utf8").replace("__BUILD_ID__", id));
+    },
+  };
+}
 
 // The API origin is fixed at build time (VITE_API_BASE_URL, empty = same origin). In dev, /api is
 // proxied to the Django runserver so the app and the API share an origin as they do in production.
 export default defineConfig({
   base: "/",
-  plugins: [react()],
+  plugins: [react(), serviceWorkerBuildId()],
   resolve: {
     alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
   },

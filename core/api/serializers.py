@@ -82,6 +82,12 @@ class AdminAnalyticsSerializer(serializers.Serializer):
     series = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
 
 
+class PingSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    business = serializers.IntegerField()
+    role = serializers.CharField()
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded", "down"])
     database = serializers.CharField()

@@ -8,6 +8,7 @@ router.register("activity-logs", views.ActivityLogViewSet, basename="activity-lo
 router.register("sessions", views.UserSessionViewSet, basename="session")
 router.register("failed-logins", views.FailedLoginViewSet, basename="failed-login")
 router.register("module-assignments", views.ModuleAssignmentViewSet, basename="module-assignment")
+router.register("ping", views.PingViewSet, basename="ping")
 
 urlpatterns = [
     path("admin-analytics/", views.AdminAnalyticsView.as_view(), name="admin-analytics"),

@@ -17,7 +17,12 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..models import ModuleAssignment, UserSession
 from ..permissions import IsSuperAdmin, Role
-from ..tenancy import BusinessScopedModelViewSet, BusinessScopedReadOnlyViewSet, request_user
+from ..tenancy import (
+    BusinessScopedGenericViewSet,
+    BusinessScopedModelViewSet,
+    BusinessScopedReadOnlyViewSet,
+    request_user,
+)
 from . import serializers as s
 
 
@@ -79,6 +84,18 @@ class ModuleAssignmentViewSet(BusinessScopedModelViewSet):
     required_roles = {"create": Role.ADMIN, "update": Role.ADMIN, "partial_update": Role.ADMIN}
     filterset_fields = ["module", "membership", "enabled"]
     ordering_fields = ["module"]
+
+
+class PingViewSet(BusinessScopedGenericViewSet):
+    """A constant answer behind the same auth and tenancy as the books: lets a client check its
+    token and business access, and is the floor that `make bench` measures endpoints against."""
+
+    queryset = ModuleAssignment.objects.all()
+    pagination_class = None
+
+    @extend_schema(responses=s.PingSerializer)
+    def list(self, request: Request) -> Response:
+        return Response({"ok": True, "business": self.business.pk, "role": self.business_role})
 
 
 class AdminAnalyticsView(APIView):

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
 # --- Login lockout: this many failures for one account or one IP inside the window lock it.
 LOGIN_LOCKOUT_THRESHOLD = env_int("LOGIN_LOCKOUT_THRESHOLD", 5)
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Reports are cached per books version (a write makes old entries unreachable); 0 turns it off.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 3600)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 INVITATION_TTL = timedelta(days=env_int("INVITATION_TTL_DAYS", 7))
 

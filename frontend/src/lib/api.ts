@@ -190,7 +190,7 @@ export function jwtExpiry(token: string): number | null {
     const part = token.split(".")[1];
     if (!part) return null;
     const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
-    const json = typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("binary");
+    const json = atob(b64);
     const exp = (JSON.parse(json) as { exp?: unknown }).exp;
     return typeof exp === "number" ? exp : null;
   } catch {
