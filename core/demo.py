@@ -59,14 +59,16 @@ def demo_reset() -> None:
 
 
 def demo_build(*, months: int = 12, seed: int = 2026, progress: Callable[[str], None] = print) -> DemoContext:
+    import importlib.util
+
     from django.apps import apps
 
     from users import services as user_services
     from users.models import Membership, User, UserProfile
 
     for app in ("finance", "kavi"):
-        if apps.is_installed(app):
-            __import__(f"{app}.demo")
+        if apps.is_installed(app) and importlib.util.find_spec(f"{app}.demo"):
+            importlib.import_module(f"{app}.demo")
     with transaction.atomic():
         users: dict[str, Any] = {}
         for email, first, last, role in DEMO_USERS:

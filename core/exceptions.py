@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -65,6 +66,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        return Response(
+            _body("in_use", "This record is still used by other records (such as transactions or invoices)."),
+            status=status.HTTP_409_CONFLICT,
+        )
     elif isinstance(exc, IntegrityError):
         # A unique constraint lost a race with another request: the client can retry or change input.
         logger.warning("Integrity error turned into 409: %s", exc)

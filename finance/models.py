@@ -89,13 +89,13 @@ class Transaction(BusinessOwnedModel):
         max_length=10, choices=TransactionStatus.choices, default=TransactionStatus.COMPLETED
     )
     supplier = models.ForeignKey(
-        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+        Supplier, null=True, blank=True, on_delete=models.RESTRICT, related_name="transactions"
     )
     customer = models.ForeignKey(
-        "users.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+        "users.Customer", null=True, blank=True, on_delete=models.RESTRICT, related_name="transactions"
     )
     invoice = models.ForeignKey(
-        "finance.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+        "finance.Invoice", null=True, blank=True, on_delete=models.RESTRICT, related_name="payments"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -169,7 +169,7 @@ class Invoice(BusinessOwnedModel):
     """`status` stores draft/sent/partially_paid/paid/cancelled; `overdue` is read, not stored:
     a sent or partly paid invoice past its due date (see finance.selectors)."""
 
-    customer = models.ForeignKey("users.Customer", on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey("users.Customer", on_delete=models.RESTRICT, related_name="invoices")
     invoice_number = models.CharField(max_length=50)
     issue_date = models.DateField()
     due_date = models.DateField()

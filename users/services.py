@@ -166,6 +166,10 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
         setattr(business, name, value)
     business.full_clean()
     business.save()
+    if before["timezone"] != business.timezone:
+        from finance.services import business_timezone_changed
+
+        business_timezone_changed(business=business)
     audit_log(
         actor=actor, action="update", business=business, obj=business, before=before, after=snapshot(business)
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 
 from core.demo import DEMO_PASSWORD, DEMO_USERS, SUPERADMIN, demo_build, demo_exists, demo_reset
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo business is already loaded (use --reset to load it again).")
         else:
             self.stdout.write("Loading the demo business:")
-            ctx = demo_build(months=options["months"], progress=self.stdout.write)
+            # Demo customers have made-up addresses: their invoice e-mails go nowhere.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                ctx = demo_build(months=options["months"], progress=self.stdout.write)
             summary = ", ".join(f"{count} {name}" for name, count in ctx.created.items())
             self.stdout.write(self.style.SUCCESS(f"Loaded {ctx.business.legal_name}: {summary}."))
         self.stdout.write("")
