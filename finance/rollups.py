@@ -71,7 +71,7 @@ def rollup_apply(*, business_id: int, deltas: dict[RollupKey, list[Any]]) -> Non
         with connection.cursor() as cursor:
             cursor.execute(UPSERT.format(values=values), params)
     # Keys that netted out to nothing leave no row behind.
-    DailyRollup.objects.filter(business_id=business_id, count=0, total=0).delete()
+    DailyRollup.objects.filter(business_id=business_id, count=0).delete()
 
 
 @transaction.atomic

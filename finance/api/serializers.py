@@ -39,6 +39,15 @@ class LocalDateTimeField(serializers.DateTimeField):
         return moment
 
 
+class ReceiptField(serializers.FileField):
+    """Oversized uploads are refused with 413 before any other check reads them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if getattr(data, "size", 0) > MAX_RECEIPT_BYTES:
+            raise ApplicationError("file_too_large", "A receipt may be at most 10 MB.", status_code=413)
+        return super().to_internal_value(data)
+
+
 class SupplierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Supplier
@@ -66,6 +75,9 @@ class TransactionSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.name", read_only=True, default=None)
     customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
     currency = serializers.CharField(max_length=3, required=False)
+    receipt = ReceiptField(
+        required=False, allow_null=True, validators=Transaction._meta.get_field("receipt").validators
+    )
 
     class Meta:
         model = Transaction
@@ -97,11 +109,6 @@ class TransactionSerializer(serializers.ModelSerializer):
         value = value.upper()
         if len(value) != 3 or not value.isalpha():
             raise serializers.ValidationError("Use an ISO 4217 code such as KES.")
-        return value
-
-    def validate_receipt(self, value: Any) -> Any:
-        if value and getattr(value, "size", 0) > MAX_RECEIPT_BYTES:
-            raise ApplicationError("file_too_large", "A receipt may be at most 10 MB.", status_code=413)
         return value
 
 
