@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
 
-.PHONY: help install run test lint migrate demo schema clean bench
+.PHONY: help install run test lint migrate demo schema clean bench frontend
 
 help:
 	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
@@ -32,7 +32,19 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo
 
-run: demo
+FRONTEND_STAMP := frontend/node_modules/.installed
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $(FRONTEND_STAMP)
+
+# The web app is built when Node is there; without it the API still serves and / says how to build.
+frontend:
+	@if [ -f frontend/package.json ] && command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(FRONTEND_STAMP) && cd frontend && npm run build --silent; \
+	else echo "Skipping the web app build (no Node.js/npm found)."; fi
+
+run: demo frontend
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Serving Finance Co-Pilot KAVI at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
