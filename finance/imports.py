@@ -407,4 +407,16 @@ def import_transactions(
         if len(batch) >= batch_size:
             flush()
     flush()
+    if result.created >= 1000:
+        _refresh_statistics()
     return result
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load the planner's row estimates are stale until autovacuum catches up, and it
+    would sort whole tables instead of walking the list index; refresh them now."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE finance_transaction, finance_dailyrollup")

@@ -81,11 +81,18 @@ if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db.setdefault("OPTIONS", {})
-    _db["OPTIONS"]["pool"] = {
-        "min_size": env_int("DB_POOL_MIN_SIZE", 1),
-        "max_size": env_int("DB_POOL_MAX_SIZE", 10),
-        "timeout": env_int("DB_POOL_TIMEOUT", 10),
-    }
+    # Off by default: Django documents queries that fail with server-side binding (parameters in
+    # GROUP BY); `make bench` can measure it with DB_SERVER_SIDE_BINDING=true.
+    _db["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", False)
+    if env_bool("DB_POOL", True):
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
+    else:
+        _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+        _db["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": _db}
 else:
     VAR_DIR.mkdir(exist_ok=True)

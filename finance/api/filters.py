@@ -2,50 +2,109 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
+from core.exceptions import ApplicationError
 from core.tenancy import active_business
 
-from ..models import (
-    Budget,
-    Invoice,
-    InvoiceStatus,
-    PaymentMethod,
-    Transaction,
-    TransactionStatus,
-    TransactionType,
-)
+from ..models import Budget, Invoice, InvoiceStatus, PaymentMethod, TransactionStatus, TransactionType
 from ..selectors import business_today, filter_transactions
 
 
-class TransactionFilter(django_filters.FilterSet):
-    transaction_type = django_filters.ChoiceFilter(choices=TransactionType.choices, method="apply")
-    category = django_filters.CharFilter(method="apply")
-    payment_method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, method="apply")
-    status = django_filters.ChoiceFilter(choices=TransactionStatus.choices, method="apply")
-    supplier = django_filters.NumberFilter(method="apply")
-    customer = django_filters.NumberFilter(method="apply")
-    invoice = django_filters.NumberFilter(method="apply")
-    date_from = django_filters.DateFilter(method="apply", help_text="Local date, inclusive.")
-    date_to = django_filters.DateFilter(method="apply", help_text="Local date, inclusive.")
-    min_amount = django_filters.NumberFilter(method="apply")
-    max_amount = django_filters.NumberFilter(method="apply")
-    search = django_filters.CharFilter(method="apply", help_text="Description, reference, category.")
+def _choice(choices: list[str]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"Choose one of {', '.join(choices)}.")
+        return value
 
-    class Meta:
-        model = Transaction
-        fields: list[str] = []
+    return parse
 
-    def apply(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        # All filters are applied together in filter_queryset below.
-        return queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        values = {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
-        return filter_transactions(queryset, business=active_business(self.request), filters=values)
+def _decimal(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError("Enter a number.") from None
+    if not number.is_finite():
+        raise ValueError("Enter a number.")
+    return number
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("Enter a date as YYYY-MM-DD.") from None
+
+
+def _int(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError("Enter an id.")
+    return int(value)
+
+
+def _text(value: str) -> str:
+    return value.strip()[:200]
+
+
+# name: (parser, OpenAPI type, description). One spec serves the list, summary and export, and the
+# schema; it is parsed by hand because a FilterSet deep-copies its filters on every request, which
+# cost more than the list query itself.
+TRANSACTION_FILTERS: dict[str, tuple[Callable[[str], Any], Any, str]] = {
+    "transaction_type": (_choice(TransactionType.values), OpenApiTypes.STR, "income, expense or transfer"),
+    "category": (_text, OpenApiTypes.STR, "Category name, any case."),
+    "payment_method": (_choice(PaymentMethod.values), OpenApiTypes.STR, ", ".join(PaymentMethod.values)),
+    "status": (_choice(TransactionStatus.values), OpenApiTypes.STR, ", ".join(TransactionStatus.values)),
+    "supplier": (_int, OpenApiTypes.INT, "Supplier id."),
+    "customer": (_int, OpenApiTypes.INT, "Customer id."),
+    "invoice": (_int, OpenApiTypes.INT, "Invoice id."),
+    "date_from": (_date, OpenApiTypes.DATE, "Local date, inclusive."),
+    "date_to": (_date, OpenApiTypes.DATE, "Local date, inclusive."),
+    "min_amount": (_decimal, OpenApiTypes.DECIMAL, "Smallest amount."),
+    "max_amount": (_decimal, OpenApiTypes.DECIMAL, "Largest amount."),
+    "search": (_text, OpenApiTypes.STR, "Description, reference or category."),
+}
+TRANSACTION_FILTER_PARAMETERS = [
+    OpenApiParameter(name, kind, description=description)
+    for name, (_, kind, description) in TRANSACTION_FILTERS.items()
+]
+
+
+def transaction_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """The list filters present in a query string, parsed; 400 with field errors when one is wrong."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, (parse, _, _) in TRANSACTION_FILTERS.items():
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        try:
+            values[name] = parse(raw)
+        except ValueError as exc:
+            errors[name] = [str(exc)]
+    if errors:
+        raise ApplicationError("invalid", "The filters are not valid.", fields=errors)
+    return values
+
+
+class TransactionFilterBackend:
+    """Applies `transaction_filters` to the list and export querysets."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        return filter_transactions(
+            queryset, business=view.business, filters=transaction_filters(request.query_params)
+        )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return []
 
 
 class InvoiceFilter(django_filters.FilterSet):

@@ -7,6 +7,8 @@ import zoneinfo
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.exceptions import ApplicationError
@@ -110,6 +112,73 @@ class TransactionSerializer(serializers.ModelSerializer):
         if len(value) != 3 or not value.isalpha():
             raise serializers.ValidationError("Use an ISO 4217 code such as KES.")
         return value
+
+
+# The list endpoint reads these columns with .values() and renders them with `transaction_rows`,
+# because building and serialising model instances field by field costs several times the query.
+TRANSACTION_ROW_FIELDS = (
+    "id",
+    "amount",
+    "currency",
+    "transaction_type",
+    "category",
+    "description",
+    "payment_method",
+    "transaction_date",
+    "reference_number",
+    "external_id",
+    "status",
+    "supplier_id",
+    "supplier__name",
+    "customer_id",
+    "customer__name",
+    "invoice_id",
+    "user_id",
+    "receipt",
+    "created_at",
+    "updated_at",
+)
+
+
+def _iso(value: dt.datetime) -> str:
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
+    """The same JSON as TransactionSerializer, from .values() rows (see test_fast_rows_match)."""
+    out = []
+    for row in rows:
+        receipt = row["receipt"]
+        if receipt:
+            receipt = default_storage.url(receipt)
+            if request is not None:
+                receipt = request.build_absolute_uri(receipt)
+        out.append(
+            {
+                "id": row["id"],
+                "amount": f"{row['amount']:.2f}",
+                "currency": row["currency"],
+                "transaction_type": row["transaction_type"],
+                "category": row["category"],
+                "description": row["description"],
+                "payment_method": row["payment_method"],
+                "transaction_date": _iso(row["transaction_date"]),
+                "reference_number": row["reference_number"],
+                "external_id": row["external_id"],
+                "status": row["status"],
+                "supplier": row["supplier_id"],
+                "supplier_name": row["supplier__name"],
+                "customer": row["customer_id"],
+                "customer_name": row["customer__name"],
+                "invoice": row["invoice_id"],
+                "user": row["user_id"],
+                "receipt": receipt or None,
+                "created_at": _iso(row["created_at"]),
+                "updated_at": _iso(row["updated_at"]),
+            }
+        )
+    return out
 
 
 class InvoiceItemSerializer(serializers.ModelSerializer):

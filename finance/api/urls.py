@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import insights, mpesa, views
 
 router = SimpleRouter()
 router.register("transactions", views.TransactionViewSet, basename="transaction")
@@ -10,5 +10,8 @@ router.register("invoice-items", views.InvoiceItemViewSet, basename="invoice-ite
 router.register("budgets", views.BudgetViewSet, basename="budget")
 router.register("cash-flows", views.CashFlowViewSet, basename="cash-flow")
 router.register("analytics", views.AnalyticsViewSet, basename="finance-analytics")
+router.register("forecasts", insights.ForecastViewSet, basename="forecast")
+router.register("credit-scores", insights.CreditScoreViewSet, basename="credit-score")
+router.register("mpesa/stk-requests", mpesa.MpesaStkRequestViewSet, basename="mpesa-stk-request")
 
-urlpatterns = router.urls
+urlpatterns = [*mpesa.urlpatterns, *router.urls]

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,16 +28,15 @@ from ..imports import import_transactions
 from ..models import Budget, Invoice, InvoiceItem, Supplier, Transaction
 from ..pdf import invoice_pdf
 from . import serializers as s
-from .filters import BudgetFilter, InvoiceFilter, TransactionFilter
+from .filters import (
+    TRANSACTION_FILTER_PARAMETERS,
+    BudgetFilter,
+    InvoiceFilter,
+    TransactionFilterBackend,
+    transaction_filters,
+)
 
 REPORT = {200: OpenApiTypes.OBJECT}
-FILTER_TYPES = {"NumberFilter": OpenApiTypes.NUMBER, "DateFilter": OpenApiTypes.DATE}
-TRANSACTION_FILTERS = [
-    OpenApiParameter(
-        name, FILTER_TYPES.get(type(f).__name__, OpenApiTypes.STR), description=f.extra.get("help_text", "")
-    )
-    for name, f in TransactionFilter.base_filters.items()
-]
 
 
 class SupplierViewSet(BusinessScopedModelViewSet):
@@ -50,7 +50,7 @@ class SupplierViewSet(BusinessScopedModelViewSet):
 class TransactionViewSet(BusinessScopedModelViewSet):
     serializer_class = s.TransactionSerializer
     queryset = Transaction.objects.all()
-    filterset_class = TransactionFilter
+    filter_backends = [TransactionFilterBackend, OrderingFilter]
     ordering_fields = ["transaction_date", "amount", "created_at", "category"]
     ordering = ["-transaction_date", "-id"]
     pagination_class = NoCountPagination
@@ -65,14 +65,11 @@ class TransactionViewSet(BusinessScopedModelViewSet):
     def refine_queryset(self, queryset: QuerySet) -> QuerySet:
         return queryset.select_related("supplier", "customer")
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        # DRF's SearchFilter would add a second `search`; TransactionFilter owns it.
-        from django_filters.rest_framework import DjangoFilterBackend
-        from rest_framework.filters import OrderingFilter
-
-        for backend in (DjangoFilterBackend, OrderingFilter):
-            queryset = backend().filter_queryset(self.request, queryset, self)
-        return queryset
+    @extend_schema(parameters=TRANSACTION_FILTER_PARAMETERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset()).values(*s.TRANSACTION_ROW_FIELDS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.transaction_rows(page, request))
 
     def create_service(self, *, business: Any, actor: Any, data: dict[str, Any]) -> Transaction:
         return services.transaction_create(business=business, actor=actor, data=data)
@@ -83,18 +80,10 @@ class TransactionViewSet(BusinessScopedModelViewSet):
     def delete_service(self, *, instance: Any, actor: Any) -> None:
         services.transaction_delete(instance=instance, actor=actor)
 
-    def _list_filters(self) -> dict[str, Any]:
-        filterset = TransactionFilter(
-            self.request.query_params, queryset=Transaction.objects.none(), request=self.request
-        )
-        if not filterset.is_valid():
-            raise ApplicationError("invalid", "The filters are not valid.", fields=filterset.errors)
-        return {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
-
-    @extend_schema(parameters=TRANSACTION_FILTERS, responses=REPORT)
+    @extend_schema(parameters=TRANSACTION_FILTER_PARAMETERS, responses=REPORT)
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
-        filters = self._list_filters()
+        filters = transaction_filters(request.query_params)
         date_from, date_to = filters.pop("date_from", None), filters.pop("date_to", None)
         return Response(
             selectors.transaction_totals(
@@ -144,7 +133,7 @@ class TransactionViewSet(BusinessScopedModelViewSet):
 
     @extend_schema(
         parameters=[
-            *TRANSACTION_FILTERS,
+            *TRANSACTION_FILTER_PARAMETERS,
             OpenApiParameter("format", str, enum=["csv", "xlsx"], default="csv"),
         ],
         responses={

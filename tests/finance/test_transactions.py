@@ -167,3 +167,24 @@ def test_export_csv_and_xlsx_with_filters(business, staff, make_api, book):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == 3
     assert api.get(f"{URL}export/", {"format": "pdf"}).status_code == 400
+
+
+def test_fast_rows_match_the_serializer(business, staff, make_api, book, rf):
+    from finance.api.serializers import TRANSACTION_ROW_FIELDS, TransactionSerializer, transaction_rows
+
+    supplier = SupplierFactory(business=business)
+    customer = CustomerFactory(business=business)
+    book("expense", "12.50", "2026-03-01 10:00", supplier=supplier)
+    book("income", "99999.99", "2026-03-02 23:59", "Sales", customer=customer, status="pending")
+    api = make_api(staff, business)
+    api.post(URL, {"amount": "10.00", "transaction_type": "expense", "transaction_date": "2026-03-10",
+                   "receipt": io.BytesIO(PNG)}, format="multipart")
+    listed = api.get(URL).json()["results"]
+    request = rf.get("/")
+    queryset = Transaction.objects.filter(business=business).select_related("supplier", "customer")
+    expected = TransactionSerializer(queryset.order_by("-transaction_date", "-id"), many=True,
+                                     context={"request": request}).data
+    fast = transaction_rows(queryset.order_by("-transaction_date", "-id").values(*TRANSACTION_ROW_FIELDS), request)
+    assert [dict(e) for e in expected] == fast
+    assert [r["id"] for r in listed] == [r["id"] for r in fast]
+    assert set(listed[0]) == set(expected[0])
