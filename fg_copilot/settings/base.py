@@ -191,6 +191,9 @@ MPESA_SHORTCODE = env_optional("MPESA_SHORTCODE")
 MPESA_PASSKEY = env_optional("MPESA_PASSKEY")
 MPESA_BASE_URL = env_optional("MPESA_BASE_URL")
 MPESA_CALLBACK_BASE_URL = env_optional("MPESA_CALLBACK_BASE_URL")
+MPESA_TIMEOUT_SECONDS = env_int("MPESA_TIMEOUT_SECONDS", 10)
+# Encrypts integration secrets at rest (finance.crypto); derived from SECRET_KEY when unset.
+FIELD_ENCRYPTION_KEY = env_optional("FIELD_ENCRYPTION_KEY")
 
 # --- API
 REST_FRAMEWORK = {

@@ -54,7 +54,7 @@ def test_health_is_503_when_the_database_is_down():
 def test_anonymous_throttle(api, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "1000/hour", "kavi": "60/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/day", "user": "1000/hour", "kavi": "60/minute"},
     }
     codes = [api.post("/api/v1/users/register/", {}).status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]
@@ -66,7 +66,7 @@ def test_anonymous_throttle(api, settings):
 def test_user_throttle(make_api, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "2/minute", "kavi": "60/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "2/day", "kavi": "60/minute"},
     }
     api = make_api(UserFactory())
     assert [api.get("/api/v1/users/me/").status_code for _ in range(3)] == [200, 200, 429]
@@ -188,3 +188,18 @@ def test_the_web_app_is_served_with_history_fallback(api, settings, tmp_path):
 def test_a_missing_build_gets_a_helpful_page(api, settings, tmp_path):
     settings.FRONTEND_DIST = tmp_path / "absent"
     assert b"make run" in api.get("/").content
+
+
+def test_throttle_counters_reset_with_the_window(make_api, settings, monkeypatch):
+    import core.throttles
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "2/minute", "kavi": "60/minute"},
+    }
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(core.throttles.time, "time", lambda: clock[0])
+    api = make_api(UserFactory())
+    assert [api.get("/api/v1/users/me/").status_code for _ in range(3)] == [200, 200, 429]
+    clock[0] += 60
+    assert api.get("/api/v1/users/me/").status_code == 200

@@ -100,6 +100,7 @@ class DailyRollupFactory(factory.django.DjangoModelFactory):
 class MpesaSettingsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MpesaSettings
+        django_get_or_create = ("business",)  # one per business
 
     business = factory.SubFactory("tests.factories.BusinessFactory")
     shortcode = "174379"

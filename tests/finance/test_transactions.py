@@ -177,14 +177,25 @@ def test_fast_rows_match_the_serializer(business, staff, make_api, book, rf):
     book("expense", "12.50", "2026-03-01 10:00", supplier=supplier)
     book("income", "99999.99", "2026-03-02 23:59", "Sales", customer=customer, status="pending")
     api = make_api(staff, business)
-    api.post(URL, {"amount": "10.00", "transaction_type": "expense", "transaction_date": "2026-03-10",
-                   "receipt": io.BytesIO(PNG)}, format="multipart")
+    api.post(
+        URL,
+        {
+            "amount": "10.00",
+            "transaction_type": "expense",
+            "transaction_date": "2026-03-10",
+            "receipt": io.BytesIO(PNG),
+        },
+        format="multipart",
+    )
     listed = api.get(URL).json()["results"]
     request = rf.get("/")
     queryset = Transaction.objects.filter(business=business).select_related("supplier", "customer")
-    expected = TransactionSerializer(queryset.order_by("-transaction_date", "-id"), many=True,
-                                     context={"request": request}).data
-    fast = transaction_rows(queryset.order_by("-transaction_date", "-id").values(*TRANSACTION_ROW_FIELDS), request)
+    expected = TransactionSerializer(
+        queryset.order_by("-transaction_date", "-id"), many=True, context={"request": request}
+    ).data
+    fast = transaction_rows(
+        queryset.order_by("-transaction_date", "-id").values(*TRANSACTION_ROW_FIELDS), request
+    )
     assert [dict(e) for e in expected] == fast
     assert [r["id"] for r in listed] == [r["id"] for r in fast]
     assert set(listed[0]) == set(expected[0])
