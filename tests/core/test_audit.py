@@ -173,3 +173,13 @@ def test_admins_see_their_business_log_and_super_admins_see_all(business, owner,
     assert make_api(staff, business).get("/api/v1/core/activity-logs/").status_code == 403
     everything = make_api(superuser).get("/api/v1/core/activity-logs/?page_size=200").json()["results"]
     assert {"mine", "theirs"} <= {r["action"] for r in everything}
+
+
+def test_admin_pages_render_for_a_super_admin(business, superuser, client):
+    from django.contrib import admin
+
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        meta = model._meta
+        response = client.get(f"/admin/{meta.app_label}/{meta.model_name}/")
+        assert response.status_code == 200, (meta.label, response.status_code)
