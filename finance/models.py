@@ -138,7 +138,8 @@ class DailyRollup(BusinessOwnedModel):
     transaction_type = models.CharField(max_length=10, choices=TransactionType.choices)
     category = models.CharField(max_length=100, blank=True)
     currency = CurrencyField()
-    total = MoneyField(default=Decimal("0"))
+    # Wider than a single amount: a day's sum of many large rows must not overflow.
+    total = MoneyField(max_digits=20, default=Decimal("0"))
     count = models.IntegerField(default=0)
 
     class Meta:

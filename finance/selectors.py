@@ -375,7 +375,8 @@ def receivables(*, business: Business) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         open_invoices = invoices_annotated(
-            Invoice.objects.filter(business=business, status__in=OPEN_STATUSES), today=today
+            Invoice.objects.filter(business=business, status__in=OPEN_STATUSES, currency=business.currency),
+            today=today,
         )
         totals = open_invoices.aggregate(
             outstanding=Coalesce(Sum("balance"), Value(ZERO), output_field=MONEY),
@@ -530,7 +531,8 @@ def dashboard(*, business: Business) -> dict[str, Any]:
         return {
             "currency": business.currency,
             "as_of": today.isoformat(),
-            "balance": money(balance_before(business=business, day=None)),
+            # Up to today: a cheque dated next week is not in the bank yet.
+            "balance": money(balance_before(business=business, day=today + dt.timedelta(days=1))),
             "month_to_date": {
                 "income": mtd["income"],
                 "expense": mtd["expense"],

@@ -20,28 +20,31 @@ from ..models import CreditScore, Forecast
 # Stored JSON is read back through read-only fields: a key an older row lacks is left out, not a 500.
 
 
+def _amount(**kwargs: Any) -> MoneyField:
+    # No digit cap: a projected balance may outgrow a column's 15 digits, and reading it must not fail.
+    return MoneyField(read_only=True, max_digits=None, **kwargs)
+
+
 class ForecastCreateSerializer(serializers.Serializer):
     horizon_months = serializers.IntegerField(min_value=MIN_HORIZON, max_value=MAX_HORIZON)
 
 
 class ForecastPeriodSerializer(serializers.Serializer):
     period = serializers.CharField(read_only=True, help_text="YYYY-MM, starting with the current month.")
-    income = MoneyField(read_only=True)
-    expense = MoneyField(read_only=True)
-    net = MoneyField(read_only=True)
-    balance = MoneyField(read_only=True, help_text="Projected balance at the end of the month.")
-    balance_low = MoneyField(read_only=True, help_text="Lower end of the 80% band.")
-    balance_high = MoneyField(read_only=True, help_text="Upper end of the 80% band.")
-    recorded_income = MoneyField(
-        read_only=True, help_text="Already recorded this month (the current month only)."
-    )
-    recorded_expense = MoneyField(read_only=True)
+    income = _amount()
+    expense = _amount()
+    net = _amount()
+    balance = _amount(help_text="Projected balance at the end of the month.")
+    balance_low = _amount(help_text="Lower end of the 80% band.")
+    balance_high = _amount(help_text="Upper end of the 80% band.")
+    recorded_income = _amount(help_text="Already recorded this month (the current month only).")
+    recorded_expense = _amount()
 
 
 class BacktestErrorSerializer(serializers.Serializer):
-    mae = MoneyField(read_only=True, help_text="Mean absolute error, in the business currency.")
+    mae = _amount(help_text="Mean absolute error, in the business currency.")
     mape = serializers.DecimalField(
-        max_digits=20,
+        max_digits=None,
         decimal_places=2,
         read_only=True,
         allow_null=True,
@@ -52,7 +55,7 @@ class BacktestErrorSerializer(serializers.Serializer):
 class ForecastBandSerializer(serializers.Serializer):
     level = serializers.IntegerField(read_only=True)
     z = serializers.CharField(read_only=True)
-    sigma_net = MoneyField(read_only=True, help_text="Spread (sigma) of one month's net.")
+    sigma_net = _amount(help_text="Spread (sigma) of one month's net.")
     errors_used = serializers.IntegerField(read_only=True)
     basis = serializers.CharField(read_only=True)
 
@@ -74,7 +77,7 @@ class BacktestSerializer(serializers.Serializer):
 
 
 class ForecastSerializer(serializers.ModelSerializer):
-    opening_balance = MoneyField(read_only=True)
+    opening_balance = _amount()
     periods = ForecastPeriodSerializer(many=True, read_only=True)
     backtest = BacktestSerializer(read_only=True)
 
@@ -99,7 +102,7 @@ class CreditFactorSerializer(serializers.Serializer):
     # DRF takes declared fields off the class, so this "label" never shadows Field.label.
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     value = serializers.DecimalField(
-        max_digits=20,
+        max_digits=None,
         decimal_places=2,
         read_only=True,
         allow_null=True,

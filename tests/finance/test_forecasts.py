@@ -2,6 +2,7 @@
 and audit."""
 
 import datetime as dt
+import itertools
 import random
 import zoneinfo
 from decimal import Decimal
@@ -108,7 +109,10 @@ def test_seasonality_is_found_with_two_years_of_books(business, staff, make_api)
         m = (this_month + relativedelta(months=i)).month
         want_income, want_expense = income(n + i, m), expense(n + i, m)
         assert abs(D(period["income"]) - want_income) <= Decimal(want_income) * Decimal("0.05"), (m, period)
-        assert abs(D(period["expense"]) - want_expense) <= Decimal(want_expense) * Decimal("0.05"), (m, period)
+        assert abs(D(period["expense"]) - want_expense) <= Decimal(want_expense) * Decimal("0.05"), (
+            m,
+            period,
+        )
         by_month[m] = D(period["income"])
     assert by_month[12] - by_month[11] > 35_000  # December's bump carries into the forecast
     assert by_month[1] < by_month[12] - 60_000
@@ -130,7 +134,7 @@ def test_bounds_contain_the_forecast_and_widen_with_the_horizon(business, staff,
         assert low < point < high
         assert point - low == high - point
         widths.append(high - low)
-    assert all(a < b for a, b in zip(widths, widths[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(widths))
     band = body["backtest"]["band"]
     assert band["level"] == 80 and band["errors_used"] == 12
     assert band["basis"].startswith(("root mean square", "floor"))
@@ -151,13 +155,17 @@ def test_the_balance_continues_from_the_current_balance(business, staff, make_ap
     body = post(make_api, staff, business, 4)
 
     opening = balance_before(business=business, day=None)
-    assert D(body["opening_balance"]) == opening == Decimal(sum(50_000 + 1_000 * t for t in range(10)) - 300_000 + 7_000)
+    assert (
+        D(body["opening_balance"])
+        == opening
+        == Decimal(sum(50_000 + 1_000 * t for t in range(10)) - 300_000 + 7_000)
+    )
     first = body["periods"][0]
     assert first["recorded_income"] == "7000.00" and first["recorded_expense"] == "0.00"
     assert D(first["income"]) >= Decimal("7000.00")
     to_come = (D(first["income"]) - 7000) - D(first["expense"])
     assert D(first["balance"]) == opening + to_come
-    for before, period in zip(body["periods"], body["periods"][1:], strict=False):
+    for before, period in itertools.pairwise(body["periods"]):
         assert period["recorded_income"] == "0.00"
         assert D(period["balance"]) == D(before["balance"]) + D(period["net"])
 
@@ -172,9 +180,14 @@ def test_backtest_reports_errors_on_held_out_months(business, staff, make_api):
     backtest = post(make_api, staff, business, 3)["backtest"]
 
     assert backtest["status"] == "ok" and backtest["method"] == TREND
-    assert (backtest["history_months"], backtest["training_months"], backtest["holdout_months"]) == (15, 12, 3)
+    assert (backtest["history_months"], backtest["training_months"], backtest["holdout_months"]) == (
+        15,
+        12,
+        3,
+    )
     last_three = [
-        (business_today(business).replace(day=1) - relativedelta(months=k)).strftime("%Y-%m") for k in (3, 2, 1)
+        (business_today(business).replace(day=1) - relativedelta(months=k)).strftime("%Y-%m")
+        for k in (3, 2, 1)
     ]
     assert backtest["months"] == last_three and backtest["history_to"] == last_three[-1]
     for series in ("income", "expense", "net"):
@@ -240,11 +253,12 @@ def test_roles_history_and_audit(business, staff, viewer, make_api):
     assert make_api(viewer, business).post(URL, {"horizon_months": 3}, format="json").status_code == 403
     first = post(make_api, staff, business, 3)
     second = post(make_api, staff, business, 6)
-    assert ActivityLog.objects.filter(
-        business=business, action="create", object_type="finance.forecast"
-    ).count() == 2
+    assert (
+        ActivityLog.objects.filter(business=business, action="create", object_type="finance.forecast").count()
+        == 2
+    )
     log = ActivityLog.objects.get(object_type="finance.forecast", object_id=str(second["id"]))
-    assert log.actor == staff and log.after["horizon_months"] == 6
+    assert log.actor == staff and (log.after or {})["horizon_months"] == 6
 
     reader = make_api(viewer, business)
     listed = reader.get(URL).json()["results"]
@@ -288,3 +302,26 @@ def test_fit_on_its_own():
     # A falling line stops at zero rather than forecasting negative income.
     falling = fit([Decimal(1000 - 200 * t) for t in range(6)], months[:6])
     assert falling.at(12, 1) == 0
+
+
+def test_band_width_follows_the_time_left_and_the_refits_misses():
+    sigma = Decimal(100)
+    quiet = forecasting.Band(sigma, [[D(100)], [D(-100)], [D(100)]], {})
+    widths = forecasting._half_widths(
+        quiet, n=10, trend_weight=Decimal(0), seasonal=False, left=Decimal("0.25"), horizon=3
+    )
+    # A quarter of a month left: about half of a whole month's 128.
+    assert Decimal(60) < widths[0] < Decimal(70) and widths[0] < widths[1] < widths[2]
+
+    # Refits that missed by 1,000 over two months widen the band to at least that from then on.
+    loud = forecasting.Band(sigma, [[D(100), D(1000)], [D(-100), D(-1000)], [D(100), D(1000)]], {})
+    widths = forecasting._half_widths(
+        loud, n=10, trend_weight=Decimal(0), seasonal=False, left=Decimal(1), horizon=3
+    )
+    assert widths[0] < 140 and widths[1] >= Decimal("1280") and widths[2] > widths[1]
+
+
+def test_a_balance_too_large_to_store_is_a_400_not_a_500(business, staff, make_api, monkeypatch):
+    monkeypatch.setattr(forecasting, "balance_before", lambda **kwargs: Decimal("10") ** 14)
+    response = make_api(staff, business).post(URL, {"horizon_months": 2}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "out_of_range"
