@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
 
-.PHONY: help install run test lint migrate demo schema clean bench frontend
+.PHONY: help install run test lint migrate demo schema clean bench frontend test-python test-frontend e2e
 
 help:
 	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
@@ -50,8 +50,25 @@ run: demo frontend
 	@echo "Serving Finance Co-Pilot KAVI at http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: test-python test-frontend e2e
+
+test-python: install
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+test-frontend:
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(FRONTEND_STAMP) && cd frontend && npm test --silent; \
+	else echo "Skipping the web app's unit tests (no Node.js/npm found)."; fi
+
+# End-to-end: the server started the way `make run` starts it, driven by Debian's Chromium.
+E2E_PORT ?= 8000
+e2e: demo frontend
+	@if ! command -v npm >/dev/null || [ ! -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then \
+		echo "Skipping the browser tests (needs npm and Chromium; .ci/run installs them)."; exit 0; fi; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(PY) manage.py runserver $(HOST):$(E2E_PORT) --noreload > var/e2e-server.log 2>&1 & server=$$!; \
+	trap "kill $$server 2>/dev/null" EXIT; \
+	cd frontend && E2E_BASE_URL=http://$(HOST):$(E2E_PORT) npm run e2e --silent
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,11 +1,14 @@
 /// <reference types="vitest/config" />
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, URL } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 
-/** Stamps dist/sw.js with a hash of the build so each deploy gets a fresh service worker and caches. */
+/**
+ * Stamps dist/sw.js with a hash of the build (so each deploy gets a fresh service worker and
+ * caches) and with the list of hashed assets to precache for offline use.
+ */
 function serviceWorkerBuildId(): Plugin {
   return {
     name: "kavi-sw-build-id",
@@ -16,7 +19,11 @@ function serviceWorkerBuildId(): Plugin {
       const index = `${dir}/index.html`;
       if (!existsSync(sw) || !existsSync(index)) return;
       const id = createHash("sha256").update(readFileSync(index)).digest("hex").slice(0, 12);
-      writeFileSync(sw, readFileSync(sw, "utf8").replace("__BUILD_ID__", id));
+      const assets = readdirSync(`${dir}/assets`)
+        .filter((f) => /\.(js|css)$/.test(f))
+        .map((f) => `/assets/${f}`);
+      const source = readFileSync(sw, "utf8").replace("__BUILD_ID__", id).replace('"__ASSETS__"', JSON.stringify(assets));
+      writeFileSync(sw, source);
     },
   };
 }

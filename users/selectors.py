@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Business, BusinessRegistration, Membership, User
+from .models import Business, BusinessRegistration, Membership, User, UserProfile
 
 
 def businesses_for_user(*, user: User) -> QuerySet[Business]:
@@ -25,3 +25,9 @@ def registrations_for_user(*, user: User) -> QuerySet[BusinessRegistration]:
 
 def user_with_memberships(*, user_id: int) -> User:
     return User.objects.prefetch_related("memberships__business").select_related("profile").get(pk=user_id)
+
+
+def profile_for(*, user: User) -> UserProfile:
+    """The user's profile; accounts made outside registration (admin, shell) get one on first read."""
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    return profile

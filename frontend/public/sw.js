@@ -3,20 +3,18 @@ const BUILD = "__BUILD_ID__";
 const SHELL_CACHE = `kavi-shell-${BUILD}`;
 const ASSET_CACHE = `kavi-assets-${BUILD}`;
 const SHELL = ["/", "/manifest.webmanifest", "/icons/favicon.svg", "/icons/icon-192.png", "/icons/icon-512.png"];
+// Replaced at build time with every hashed script and stylesheet (route chunks included).
+const ASSETS = "__ASSETS__";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
       await cache.addAll(SHELL);
-      // Precache the entry script and styles named in the shell so a cold offline start works.
-      const res = await cache.match("/");
-      if (res) {
-        const html = await res.text();
-        const urls = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-        const assets = await caches.open(ASSET_CACHE);
-        await Promise.all(urls.map((u) => assets.add(u).catch(() => undefined)));
-      }
+      // Precache every route chunk so any page opens offline; a failed file is fetched later.
+      const assets = await caches.open(ASSET_CACHE);
+      const urls = Array.isArray(ASSETS) ? ASSETS : [];
+      await Promise.all(urls.map((u) => assets.add(u).catch(() => undefined)));
       await self.skipWaiting();
     })(),
   );

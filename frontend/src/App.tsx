@@ -4,6 +4,7 @@ import { AppShell } from "@/components/layout/AppShell";
 import { ErrorState } from "@/components/common";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useMe } from "@/lib/hooks";
+import RouteError from "@/pages/RouteError";
 import { useSession } from "@/stores/session";
 
 const Login = lazy(() => import("@/pages/auth/Login"));
@@ -94,6 +95,7 @@ function Onboarding() {
 export const router = createBrowserRouter([
   {
     element: <PublicOnly />,
+    errorElement: <RouteError />,
     children: [
       { path: "/login", element: <Login /> },
       { path: "/register", element: <Register /> },
@@ -101,6 +103,7 @@ export const router = createBrowserRouter([
   },
   {
     path: "/invitations/accept",
+    errorElement: <RouteError />,
     element: (
       <Lazy>
         <InvitationAccept />
@@ -109,6 +112,7 @@ export const router = createBrowserRouter([
   },
   {
     element: <RequireAuth />,
+    errorElement: <RouteError />,
     children: [
       { path: "/onboarding", element: <Onboarding /> },
       { path: "/businesses/new", element: <CreateBusiness /> },

@@ -219,3 +219,14 @@ def test_profile_read_and_update(make_api):
     assert api.patch("/api/v1/users/profile/", {"timezone": "Nowhere/Land"}).status_code == 400
     assert api.patch("/api/v1/users/profile/", {"notification_preferences": [1]}).status_code == 400
     assert api.get("/api/v1/users/me/").json()["language_preference"] == "sw"
+
+
+def test_a_user_without_a_profile_row_gets_one(make_api):
+    from users.models import User, UserProfile
+
+    user = User.objects.create_user(email="shell@example.co.ke", password="x-Very-Long-1")
+    assert not UserProfile.objects.filter(user=user).exists()
+    api = make_api(user)
+    assert api.get("/api/v1/users/profile/").status_code == 200
+    assert api.get("/api/v1/users/me/").json()["language_preference"] == "en"
+    assert api.patch("/api/v1/users/profile/", {"city": "Nakuru"}).status_code == 200

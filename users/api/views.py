@@ -79,11 +79,11 @@ class ProfileView(generics.GenericAPIView):
     serializer_class = s.ProfileSerializer
 
     def get(self, request: Request) -> Response:
-        profile = selectors.user_with_memberships(user_id=request_user(request).pk).profile
+        profile = selectors.profile_for(user=request_user(request))
         return Response(self.get_serializer(profile).data)
 
     def patch(self, request: Request) -> Response:
-        profile = selectors.user_with_memberships(user_id=request_user(request).pk).profile
+        profile = selectors.profile_for(user=request_user(request))
         data = self.get_serializer(profile, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         profile = services.profile_update(user=request_user(request), data=dict(data.validated_data))

@@ -67,6 +67,8 @@ export interface Transaction {
   invoice?: number | null;
   supplier_name?: string | null;
   customer_name?: string | null;
+  /** the dashboard's recent transactions name the customer or supplier here */
+  counterparty?: string | null;
   receipt?: string | null;
   receipt_url?: string | null;
   created_at?: string;

@@ -12,7 +12,7 @@ import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
-import { formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
+import { centsToString, formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
 import { BUDGET_PERIODS, CATEGORY_SUGGESTIONS, labelOf } from "@/lib/options";
 import { canAdmin } from "@/lib/roles";
 import type { Budget } from "@/lib/types";
@@ -206,7 +206,11 @@ export default function Budgets() {
                       <UtilizationBar value={pct} threshold={threshold} label={`${b.category}: ${Math.round(pct)}% of budget used`} />
                       <div className="mt-1 flex justify-between text-xs text-muted-foreground tabular">
                         <span>of {formatMoney(b.amount, currency)}</span>
-                        <span>{formatMoney(b.remaining ?? "0.00", currency)} left</span>
+                        {(moneyToCents(b.remaining) ?? 0n) < 0n ? (
+                          <span className="font-medium text-destructive">{formatMoney(centsToString(-(moneyToCents(b.remaining) ?? 0n)), currency)} over</span>
+                        ) : (
+                          <span>{formatMoney(b.remaining ?? "0.00", currency)} left</span>
+                        )}
                       </div>
                     </div>
                     {admin && (

@@ -23,7 +23,7 @@ function defaultFrom(): string {
 }
 
 function labelFor(row: CashFlowRow, period: string): string {
-  const key = row.period ?? row.period_start ?? row.start ?? row.label ?? "";
+  const key = (period === "week" ? row.start ?? row.period_start : undefined) ?? row.period ?? row.period_start ?? row.start ?? row.label ?? "";
   if (period === "month" && /^\d{4}-\d{2}/.test(key)) return formatMonth(key);
   return /^\d{4}-\d{2}-\d{2}/.test(key) ? formatDate(key) : key;
 }

@@ -13,7 +13,7 @@ import { labelOf, PAYMENT_METHODS } from "@/lib/options";
 import { canWrite } from "@/lib/roles";
 import type { DashboardData, Transaction } from "@/lib/types";
 import { cn, formatDate, humanize, resultsOf } from "@/lib/utils";
-import { useActiveBusiness, useRole } from "@/stores/session";
+import { useActiveBusiness, useRole, useSession } from "@/stores/session";
 import { useUi } from "@/stores/ui";
 
 const IncomeExpenseChart = lazy(() => import("@/components/charts/IncomeExpenseChart"));
@@ -26,7 +26,7 @@ function Kpi({ id, label, value, icon, sub, tone }: { id: string; label: string;
           <span>{label}</span>
           <span className={cn("rounded-md p-1.5", tone === "bad" ? "bg-red-50 text-destructive" : "bg-accent text-accent-foreground")}>{icon}</span>
         </div>
-        <div className="mt-2 text-xl font-semibold tracking-tight sm:text-2xl" data-testid={`kpi-${id}-value`}>
+        <div className="mt-2 whitespace-nowrap text-xl font-semibold tracking-tight tabular 2xl:text-2xl" data-testid={`kpi-${id}-value`}>
           {value}
         </div>
         {sub && <div className="mt-1 text-xs text-muted-foreground">{sub}</div>}
@@ -53,9 +53,10 @@ function Insights() {
   const t = useT();
   const role = useRole();
   const openKavi = useUi((s) => s.openKavi);
+  const lang = useSession((s) => s.lang);
   const insights = useQuery({
-    queryKey: bizKey("kavi/insights/"),
-    queryFn: () => api.get<unknown>("kavi/insights/"),
+    queryKey: bizKey("kavi/insights/", lang),
+    queryFn: () => api.get<unknown>("kavi/insights/", { language: lang }),
     staleTime: 5 * 60_000,
   });
   const items = resultsOf<Insight>(insights.data);
@@ -115,7 +116,7 @@ export function TransactionMiniList({ items }: { items: Transaction[] }) {
           <div className="min-w-0 flex-1">
             <p className="truncate text-sm font-medium">{tx.description || tx.category || humanize(tx.transaction_type)}</p>
             <p className="truncate text-xs text-muted-foreground">
-              {formatDate(tx.transaction_date)} · {tx.category || "Uncategorised"} · {labelOf(PAYMENT_METHODS, tx.payment_method)}
+              {[formatDate(tx.transaction_date), tx.counterparty || tx.customer_name || tx.supplier_name, tx.category || "Uncategorised", labelOf(PAYMENT_METHODS, tx.payment_method)].filter(Boolean).join(" · ")}
             </p>
           </div>
           <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} className="text-sm font-medium" />
@@ -170,8 +171,8 @@ export default function Dashboard() {
             />
           </div>
 
-          <div className="grid gap-4 lg:grid-cols-3 sm:gap-6">
-            <Card className="lg:col-span-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-3 sm:gap-6">
+            <Card className="min-w-0 lg:col-span-2">
               <CardHeader>
                 <CardTitle>{t("dash.chart")}</CardTitle>
               </CardHeader>
@@ -223,7 +224,7 @@ export default function Dashboard() {
             </Card>
           </div>
 
-          <div className="grid gap-4 lg:grid-cols-2 sm:gap-6">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 sm:gap-6">
             <Insights />
             <Card>
               <CardHeader className="flex-row items-center justify-between">

@@ -37,14 +37,14 @@ function InviteForm() {
     invite.mutate(undefined);
   };
   return (
-    <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_160px_auto] sm:items-end" noValidate data-testid="invite-form">
+    <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_200px_auto] sm:items-start" noValidate data-testid="invite-form">
       <div className="sm:col-span-3">
         <FormError message={formError(invite.error, ["email", "role"])} />
       </div>
       <Field label="Email" error={fieldError(invite.error, "email")}>
         <Input type="email" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" data-testid="invite-email" />
       </Field>
-      <Field label="Role" error={fieldError(invite.error, "role")}>
+      <Field label="Role" error={fieldError(invite.error, "role")} hint={ROLES.find((r) => r.value === role)?.help}>
         <Select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
           {ROLES.map((r) => (
             <option key={r.value} value={r.value}>
@@ -53,7 +53,7 @@ function InviteForm() {
           ))}
         </Select>
       </Field>
-      <Button type="submit" loading={invite.isPending} disabled={!email.trim()} data-testid="invite-submit">
+      <Button type="submit" className="sm:mt-6" loading={invite.isPending} disabled={!email.trim()} data-testid="invite-submit">
         <MailPlus /> {t("btn.invite")}
       </Button>
     </form>
@@ -105,7 +105,7 @@ export default function Team() {
           <Card>
             <CardHeader>
               <CardTitle>Invite someone</CardTitle>
-              <CardDescription>They get an e-mail with a link to join. {ROLES.map((r) => `${r.label}: ${r.help.toLowerCase()}.`).join(" ")}</CardDescription>
+              <CardDescription>They get an e-mail with a link to join this business.</CardDescription>
             </CardHeader>
             <CardContent>
               <InviteForm />

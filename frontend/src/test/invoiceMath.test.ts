@@ -3,11 +3,16 @@ import { invoiceTotals, lineTotals } from "@/lib/invoiceMath";
 
 describe("invoice line totals", () => {
   it("rounds quantity × unit price half up to the cent (3 × 33.335 = 100.005 -> 100.01)", () => {
-    // In floats 3 * 33.335 = 100.00499999999998, which would wrongly round down.
-    expect(3 * 33.335).toBeLessThan(100.005);
+    // With floats, (3 * 33.335).toFixed(2) gives "100.00": the binary value sits just under 100.005.
+    expect((3 * 33.335).toFixed(2)).toBe("100.00");
     const line = lineTotals({ quantity: "3", unit_price: "33.335", tax_rate: "0" });
     expect(line.amount).toBe(10001n);
     expect(line.tax).toBe(0n);
+  });
+  it("rounds exact halves up where floats round down (1.005 -> 1.01)", () => {
+    expect(Math.round(1.005 * 100) / 100).toBe(1); // the float trap
+    expect(lineTotals({ quantity: "1", unit_price: "1.005", tax_rate: "0" }).amount).toBe(101n);
+    expect(lineTotals({ quantity: "0.5", unit_price: "0.01", tax_rate: "0" }).amount).toBe(1n); // 0.005 -> 0.01
   });
   it("rounds tax to the cent: 16% of 0.05 = 0.008 -> 0.01", () => {
     const line = lineTotals({ quantity: "1", unit_price: "0.05", tax_rate: "16" });

@@ -32,9 +32,9 @@ export default function CashFlowChart({ rows }: { rows: CashFlowPoint[] }) {
             }}
           />
           <Legend iconType="circle" wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="inflow" name="Inflow" fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={26} />
-          <Bar dataKey="outflow" name="Outflow" fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={26} />
-          <Line dataKey="balance" name="Closing balance" type="monotone" stroke="#0f172a" strokeWidth={2} dot={false} />
+          <Bar isAnimationActive={false} dataKey="inflow" name="Inflow" fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={26} />
+          <Bar isAnimationActive={false} dataKey="outflow" name="Outflow" fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={26} />
+          <Line isAnimationActive={false} dataKey="balance" name="Closing balance" type="monotone" stroke="#0f172a" strokeWidth={2} dot={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

@@ -33,8 +33,8 @@ export default function IncomeExpenseChart({ series, incomeLabel, expenseLabel }
             }}
           />
           <Legend iconType="circle" wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="income" name={incomeLabel} fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={28} />
-          <Bar dataKey="expense" name={expenseLabel} fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={28} />
+          <Bar isAnimationActive={false} dataKey="income" name={incomeLabel} fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={28} />
+          <Bar isAnimationActive={false} dataKey="expense" name={expenseLabel} fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={28} />
         </BarChart>
       </ResponsiveContainer>
     </div>

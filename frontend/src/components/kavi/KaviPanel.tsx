@@ -252,10 +252,10 @@ export default function KaviPanel() {
           onClick={() => openKavi()}
           data-testid="kavi-open"
           aria-label={t("kavi.open")}
-          className="fixed bottom-4 right-4 z-40 inline-flex h-14 items-center gap-2 rounded-full bg-primary px-5 text-primary-foreground shadow-lg transition hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 safe-bottom"
+          className="fixed bottom-4 right-4 z-40 inline-flex h-14 min-w-14 items-center justify-center gap-2 rounded-full bg-primary px-4 sm:px-5 text-primary-foreground shadow-lg transition hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 safe-bottom"
         >
           <Sparkles className="size-5" aria-hidden />
-          <span className="text-sm font-semibold">{t("kavi.open")}</span>
+          <span className="hidden text-sm font-semibold sm:inline">{t("kavi.open")}</span>
         </button>
       )}
       <Dialog

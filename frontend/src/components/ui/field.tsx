@@ -28,7 +28,7 @@ export function Field({ label, error, hint, className, children, required }: Fie
       })
     : children;
   return (
-    <div className={cn("grid gap-1.5", className)}>
+    <div className={cn("grid min-w-0 content-start gap-1.5", className)}>
       <Label htmlFor={controlId}>
         {label}
         {required && <span className="text-destructive"> *</span>}

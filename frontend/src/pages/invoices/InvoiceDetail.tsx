@@ -24,6 +24,11 @@ import { downloadBlob, formatDate, todayISO } from "@/lib/utils";
 import { useRole } from "@/stores/session";
 import { useCustomerName } from "./Invoices";
 
+/** "2.000" -> "2", "1.500" -> "1.5" */
+function trimQty(q: string): string {
+  return q.includes(".") ? q.replace(/\.?0+$/, "") : q;
+}
+
 function PaymentDialog({ invoice, onClose }: { invoice: Invoice; onClose: () => void }) {
   const t = useT();
   const [amount, setAmount] = useState(invoice.balance_due);
@@ -158,7 +163,7 @@ export default function InvoiceDetail() {
   const writer = canWrite(role);
   const status = inv.status;
   const canSend = writer && ["draft", "sent", "overdue", "partially_paid"].includes(status);
-  const canPay = writer && ["sent", "overdue", "partially_paid"].includes(status) && (moneyToCents(inv.balance_due) ?? 0n) > 0n;
+  const canPay = writer && ["draft", "sent", "overdue", "partially_paid"].includes(status) && (moneyToCents(inv.balance_due) ?? 0n) > 0n;
   const canCancel = writer && ["draft", "sent", "overdue"].includes(status);
   const items = Array.isArray(inv.items) ? inv.items : [];
 
@@ -201,8 +206,8 @@ export default function InvoiceDetail() {
         </div>
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-3 lg:items-start">
-        <Card className="lg:col-span-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3 lg:items-start">
+        <Card className="min-w-0 lg:col-span-2">
           <CardHeader>
             <CardTitle>Items</CardTitle>
           </CardHeader>
@@ -211,8 +216,8 @@ export default function InvoiceDetail() {
               <tr>
                 <TH>Description</TH>
                 <TH className="text-right">Qty</TH>
-                <TH className="text-right">Unit price</TH>
-                <TH className="text-right">VAT</TH>
+                <TH className="hidden text-right sm:table-cell">Unit price</TH>
+                <TH className="hidden text-right sm:table-cell">VAT</TH>
                 <TH className="text-right">Amount</TH>
               </tr>
             </THead>
@@ -221,12 +226,17 @@ export default function InvoiceDetail() {
                 const computed = lineTotals({ quantity: String(item.quantity), unit_price: String(item.unit_price), tax_rate: String(item.tax_rate ?? "0") });
                 return (
                   <TR key={item.id ?? i} data-testid="invoice-item">
-                    <TD>{item.description}</TD>
-                    <TD className="text-right tabular">{item.quantity}</TD>
-                    <TD className="text-right">
+                    <TD>
+                      {item.description}
+                      <div className="text-xs text-muted-foreground sm:hidden">
+                        @ {formatMoney(item.unit_price, inv.currency)} + {item.tax_rate}% VAT
+                      </div>
+                    </TD>
+                    <TD className="text-right tabular">{trimQty(String(item.quantity))}</TD>
+                    <TD className="hidden text-right sm:table-cell">
                       <Money value={item.unit_price} currency={inv.currency} />
                     </TD>
-                    <TD className="text-right tabular">{item.tax_rate}%</TD>
+                    <TD className="hidden text-right tabular sm:table-cell">{item.tax_rate}%</TD>
                     <TD className="text-right">
                       <Money value={item.amount ?? item.line_total ?? centsToString(computed.amount)} currency={inv.currency} />
                     </TD>

@@ -100,8 +100,8 @@ export default function InvoiceNew() {
   return (
     <div data-testid="page-invoice-new">
       <PageHeader title={t("btn.newInvoice")} description="Totals are worked out exactly as the invoice will show them." />
-      <form onSubmit={submit} noValidate className="grid gap-4 lg:grid-cols-3 lg:items-start">
-        <div className="grid gap-4 lg:col-span-2">
+      <form onSubmit={submit} noValidate className="grid grid-cols-1 gap-4 lg:grid-cols-3 lg:items-start">
+        <div className="grid min-w-0 gap-4 lg:col-span-2">
           <Card>
             <CardContent className="grid gap-4 p-4 sm:p-5">
               <FormError message={formError(create.error, HEADER_FIELDS.concat(lines.flatMap((_, i) => ["description", "quantity", "unit_price", "tax_rate"].map((f) => `items.${i}.${f}`))))} />

@@ -37,7 +37,7 @@ function initial(tx?: Transaction | null): FormState {
     category: tx?.category ?? "",
     description: tx?.description ?? "",
     payment_method: tx?.payment_method ?? "mpesa",
-    transaction_date: tx?.transaction_date ?? todayISO(),
+    transaction_date: tx?.transaction_date ? tx.transaction_date.slice(0, 10) : todayISO(),
     reference_number: tx?.reference_number ?? "",
     status: tx?.status ?? "completed",
     customer: tx?.customer ? String(tx.customer) : "",
@@ -64,11 +64,14 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
         customer: form.customer || null,
         supplier: form.supplier || null,
       };
+      // The server keeps a time of day; only send the date when it was changed.
+      if (editing && transaction!.transaction_date?.slice(0, 10) === form.transaction_date) delete data.transaction_date;
       const path = editing ? `finance/transactions/${transaction!.id}/` : "finance/transactions/";
       const method = editing ? "PATCH" : "POST";
       if (receipt) {
         const fd = new FormData();
-        for (const [k, v] of Object.entries(data)) fd.append(k, v ?? "");
+        // A blank relation clears it on edit; on create it is simply left out.
+        for (const [k, v] of Object.entries(data)) if (v !== null || editing) fd.append(k, v ?? "");
         fd.append("receipt", receipt);
         return api.request<Transaction>(path, { method, form: fd });
       }

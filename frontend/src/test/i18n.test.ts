@@ -1,0 +1,35 @@
+import { describe, expect, it, vi } from "vitest";
+
+// i18n imports the session store, which persists to localStorage; give it a memory one.
+const store = new Map<string, string>();
+vi.stubGlobal("localStorage", {
+  getItem: (k: string) => store.get(k) ?? null,
+  setItem: (k: string, v: string) => void store.set(k, v),
+  removeItem: (k: string) => void store.delete(k),
+});
+
+const { translate } = await import("@/lib/i18n");
+const { safeNext } = await import("@/pages/auth/AuthLayout");
+
+describe("i18n", () => {
+  it("translates navigation, buttons and the KAVI panel into Swahili", () => {
+    expect(translate("sw", "nav.transactions")).toBe("Miamala");
+    expect(translate("sw", "btn.save")).toBe("Hifadhi");
+    expect(translate("sw", "kavi.how")).toBe("Hii ilihesabiwaje?");
+    expect(translate("en", "kavi.how")).toBe("How was this computed?");
+  });
+  it("has a Swahili string for every navigation, button and KAVI key", async () => {
+    const keys = ["nav.dashboard", "nav.transactions", "nav.invoices", "nav.customers", "nav.suppliers", "nav.budgets", "nav.cashflow", "nav.team", "nav.activity", "nav.profile", "nav.logout", "btn.save", "btn.cancel", "btn.newTransaction", "btn.newInvoice", "btn.recordPayment", "kavi.open", "kavi.placeholder", "kavi.send", "kavi.mic"] as const;
+    for (const k of keys) expect(translate("sw", k), k).not.toBe(translate("en", k));
+  });
+});
+
+describe("safeNext", () => {
+  it("only allows same-site paths after sign-in", () => {
+    expect(safeNext("/invitations/accept?token=abc")).toBe("/invitations/accept?token=abc");
+    expect(safeNext("//evil.example")).toBeNull();
+    expect(safeNext("https://evil.example")).toBeNull();
+    expect(safeNext("/\\evil.example")).toBeNull();
+    expect(safeNext(null)).toBeNull();
+  });
+});
