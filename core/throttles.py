@@ -24,7 +24,8 @@ class CounterThrottle(throttling.SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        limit, duration = int(self.num_requests or 0), int(self.duration or 1)
+        limit, duration = self.parse_rate(self.rate)
+        limit, duration = int(limit or 0), int(duration or 1)
         now = time.time()
         window = int(now // duration)
         self.wait_seconds = (window + 1) * duration - now

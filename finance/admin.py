@@ -59,7 +59,7 @@ class SupplierAdmin(ReadOnlyAdmin):
 class InvoiceItemInline(admin.TabularInline):
     model = InvoiceItem
     extra = 0
-    fields = ["description", "quantity", "unit_price", "tax_rate", "line_total", "tax_amount"]
+    fields = ("description", "quantity", "unit_price", "tax_rate", "line_total", "tax_amount")
     readonly_fields = fields
     can_delete = False
 

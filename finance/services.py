@@ -36,6 +36,37 @@ def business_tz(business: Business) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(business.timezone)
 
 
+def budget_create(*, business: Business, actor: Any, data: dict[str, Any]) -> Any:
+    from core.services import business_object_create
+
+    from .models import Budget
+
+    with transaction.atomic():
+        budget = business_object_create(
+            model=Budget, business=business, actor=actor, data={"currency": business.currency, **data}
+        )
+        books_touch(business_id=business.pk)  # budget alerts are part of cached reports
+    return budget
+
+
+def budget_update(*, instance: Any, actor: Any, data: dict[str, Any]) -> Any:
+    from core.services import business_object_update
+
+    with transaction.atomic():
+        budget = business_object_update(instance=instance, actor=actor, data=data)
+        books_touch(business_id=budget.business_id)
+    return budget
+
+
+def budget_delete(*, instance: Any, actor: Any) -> None:
+    from core.services import business_object_delete
+
+    with transaction.atomic():
+        business_id = instance.business_id
+        business_object_delete(instance=instance, actor=actor)
+        books_touch(business_id=business_id)
+
+
 def books_touch(*, business_id: int) -> None:
     """Marks the books as changed: cached reports of the old version are never read again."""
     Business.objects.filter(pk=business_id).update(books_version=F("books_version") + 1)

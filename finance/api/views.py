@@ -286,11 +286,13 @@ class BudgetViewSet(BusinessScopedModelViewSet):
         return self.get_queryset().get(pk=budget.pk)
 
     def create_service(self, *, business: Any, actor: Any, data: dict[str, Any]) -> Budget:
-        data = {"currency": business.currency, **data}
-        return self._fresh(super().create_service(business=business, actor=actor, data=data))  # type: ignore[arg-type]
+        return self._fresh(services.budget_create(business=business, actor=actor, data=data))
 
     def update_service(self, *, instance: Any, actor: Any, data: dict[str, Any]) -> Budget:
-        return self._fresh(super().update_service(instance=instance, actor=actor, data=data))  # type: ignore[arg-type]
+        return self._fresh(services.budget_update(instance=instance, actor=actor, data=data))
+
+    def delete_service(self, *, instance: Any, actor: Any) -> None:
+        services.budget_delete(instance=instance, actor=actor)
 
 
 class CashFlowViewSet(BusinessScopedGenericViewSet):

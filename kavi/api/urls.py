@@ -1,3 +1,10 @@
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+router = SimpleRouter()
+router.register("conversations", views.ConversationViewSet, basename="kavi-conversation")
+router.register("", views.KaviViewSet, basename="kavi")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

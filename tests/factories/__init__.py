@@ -121,6 +121,7 @@ class UserSessionFactory(factory.django.DjangoModelFactory):
 
 
 from tests.factories import finance as _finance  # noqa: E402
+from tests.factories import kavi as _kavi  # noqa: E402
 
 # Every model a business-scoped view serves must be here: the tenancy walk fails otherwise.
 MODEL_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
@@ -142,6 +143,8 @@ MODEL_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
             _finance.MpesaStkRequestFactory,
             _finance.ForecastFactory,
             _finance.CreditScoreFactory,
+            _kavi.ConversationFactory,
+            _kavi.MessageFactory,
         )
     },
 }

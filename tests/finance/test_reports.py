@@ -1,6 +1,7 @@
 """Summary, analytics, cash flow, budgets, dashboard and overview: exact, local-time periods."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -26,7 +27,9 @@ def test_the_edge_of_a_month_is_in_the_business_time_zone(business, staff, make_
 
 
 def test_a_business_in_another_zone_counts_its_own_days(owner, make_api):
-    lagos = MembershipFactory(user=owner, role="owner", business=BusinessFactory(timezone="America/New_York"))
+    lagos: Any = MembershipFactory(
+        user=owner, role="owner", business=BusinessFactory(timezone="America/New_York")
+    )
     services.transaction_create(
         business=lagos.business,
         actor=owner,
@@ -211,3 +214,22 @@ def test_a_write_in_one_business_leaves_another_businesss_reports_alone(business
     after = api.get("/api/v1/users/dashboard/").json()
     assert before == after and "777" not in str(after)
     assert Transaction.objects.filter(business=other).count() == 0
+
+
+def test_a_new_budget_shows_in_the_cached_dashboard_at_once(business, admin_user, make_api, book):
+    today = timezone.localdate()
+    book("expense", "950.00", f"{today.replace(day=1)} 09:00", "Transport")
+    api = make_api(admin_user, business)
+    assert api.get("/api/v1/users/dashboard/").json()["budget_alerts"] == []
+    api.post(
+        "/api/v1/finance/budgets/",
+        {
+            "category": "Transport",
+            "amount": "1000.00",
+            "period": "monthly",
+            "start_date": str(today.replace(day=1)),
+            "end_date": str(today),
+        },
+    )
+    alerts = api.get("/api/v1/users/dashboard/").json()["budget_alerts"]
+    assert [(a["category"], a["status"]) for a in alerts] == [("Transport", "warning")]

@@ -66,7 +66,7 @@ def test_random_writes_keep_rollups_equal_to_row_sums(seed, business, owner):
             )
         elif action < 0.8:
             target = rng.choice(made)
-            change = rng.choice(
+            change: dict = rng.choice(
                 [
                     {"amount": Decimal(rng.randint(1, 100000)) / 100},
                     {"category": rng.choice(CATEGORIES)},

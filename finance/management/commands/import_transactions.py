@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file.")
         raw = path.read_bytes()
         lines = raw.count(b"\n")
-        with tqdm(total=lines, unit="rows", desc=path.name, file=self.stderr._out) as bar:  # type: ignore[attr-defined]
+        with tqdm(total=lines, unit="rows", desc=path.name, file=self.stderr._out) as bar:
             result = import_transactions(
                 business=business,
                 actor=member.user if member else None,
