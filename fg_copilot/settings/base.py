@@ -13,6 +13,8 @@ VAR_DIR = BASE_DIR / "var"
 VERSION = "0.1.0"
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-local-only-key-change-me")
+# Old keys still verify signatures during a rotation.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -151,6 +153,8 @@ AWS_S3_ENDPOINT_URL = env_optional("AWS_S3_ENDPOINT_URL")
 AWS_ACCESS_KEY_ID = env_optional("AWS_ACCESS_KEY_ID")
 AWS_SECRET_ACCESS_KEY = env_optional("AWS_SECRET_ACCESS_KEY")
 AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 600)
+# SigV4: S3 refuses older signatures on KMS-encrypted objects, which the uploads bucket uses.
+AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
 AWS_QUERYSTRING_AUTH = True
