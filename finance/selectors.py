@@ -40,6 +40,7 @@ from .models import (
     DailyRollup,
     Invoice,
     InvoiceStatus,
+    MonthlyRollup,
     Transaction,
     TransactionStatus,
     TransactionType,
@@ -83,6 +84,65 @@ def cached_report(business: Business, name: str, params: dict[str, Any], compute
 
 def _rollups(business: Business) -> QuerySet[DailyRollup]:
     return DailyRollup.objects.filter(business=business, currency=business.currency)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=1) + relativedelta(months=1) - dt.timedelta(days=1)
+
+
+def rollup_sums(
+    business: Business,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    by: tuple[str, ...] = ("transaction_type", "category"),
+    filters: dict[str, Any] | None = None,
+) -> dict[tuple[Any, ...], list[Any]]:
+    """Totals and counts of completed transactions in the business currency between two local dates,
+    grouped by `by` (any of "month", "transaction_type", "category"). Whole months are read from the
+    monthly rollups and the partial months at either end from the daily ones."""
+    filters = filters or {}
+    first_full = (
+        None
+        if date_from is None
+        else (date_from if date_from.day == 1 else date_from.replace(day=1) + relativedelta(months=1))
+    )
+    last_full = (
+        None
+        if date_to is None
+        else (
+            date_to.replace(day=1)
+            if date_to == _month_end(date_to)
+            else date_to.replace(day=1) - relativedelta(months=1)
+        )
+    )
+    parts: list[tuple[QuerySet, str, dt.date | None, dt.date | None]] = []
+    if first_full is not None and last_full is not None and first_full > last_full:
+        parts.append((_rollups(business), "day", date_from, date_to))  # no whole month inside
+    else:
+        monthly = MonthlyRollup.objects.filter(business=business, currency=business.currency)
+        parts.append((monthly, "month", first_full, last_full))
+        if date_from is not None and first_full is not None and date_from < first_full:
+            parts.append((_rollups(business), "day", date_from, first_full - dt.timedelta(days=1)))
+        if date_to is not None and last_full is not None and date_to > _month_end(last_full):
+            parts.append((_rollups(business), "day", _month_end(last_full) + dt.timedelta(days=1), date_to))
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    for queryset, period, start, end in parts:
+        if start is not None:
+            queryset = queryset.filter(**{f"{period}__gte": start})
+        if end is not None:
+            queryset = queryset.filter(**{f"{period}__lte": end})
+        if filters.get("transaction_type"):
+            queryset = queryset.filter(transaction_type=filters["transaction_type"])
+        if filters.get("category"):
+            queryset = queryset.filter(category__iexact=filters["category"])
+        fields = [period if name == "month" else name for name in by]
+        for row in queryset.values(*fields).annotate(t=Sum("total"), n=Sum("count")).order_by():
+            key = tuple(_as_date(row[period]).replace(day=1) if name == "month" else row[name] for name in by)
+            entry = sums.setdefault(key, [ZERO, 0])
+            entry[0] += row["t"] or ZERO
+            entry[1] += row["n"] or 0
+    return sums
 
 
 # --- Totals --------------------------------------------------------------------------------------
@@ -135,21 +195,13 @@ def transaction_totals(
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
 
     def compute() -> dict[str, Any]:
+        grouped: Any
         if set(filters) <= ROLLUP_FILTERS:
-            rows = _rollups(business)
-            if date_from:
-                rows = rows.filter(day__gte=date_from)
-            if date_to:
-                rows = rows.filter(day__lte=date_to)
-            if "transaction_type" in filters:
-                rows = rows.filter(transaction_type=filters["transaction_type"])
-            if "category" in filters:
-                rows = rows.filter(category__iexact=filters["category"])
-            grouped = (
-                rows.values("transaction_type", "category")
-                .annotate(total=Sum("total"), count=Sum("count"))
-                .order_by()
-            )
+            sums = rollup_sums(business, date_from=date_from, date_to=date_to, filters=filters)
+            grouped = [
+                {"transaction_type": kind, "category": category, "total": total, "count": count}
+                for (kind, category), (total, count) in sums.items()
+            ]
         else:
             queryset = filter_transactions(
                 Transaction.objects.filter(
@@ -242,18 +294,24 @@ def _as_date(value: Any) -> dt.date:
 def _series(
     business: Business, period: str, date_from: dt.date, date_to: dt.date
 ) -> tuple[list[dict[str, Any]], Any]:
-    rows = (
-        _rollups(business)
-        .filter(day__gte=date_from, day__lte=date_to)
-        .annotate(bucket=TRUNC[period]("day"))
-        .values("bucket", "transaction_type")
-        .annotate(total=Sum("total"))
-        .order_by()
-    )
     sums: dict[dt.date, dict[str, Decimal]] = {}
-    for row in rows:
-        bucket = _as_date(row["bucket"])
-        sums.setdefault(bucket, {})[row["transaction_type"]] = row["total"] or ZERO
+    if period == "month":
+        monthly = rollup_sums(
+            business, date_from=date_from, date_to=date_to, by=("month", "transaction_type")
+        )
+        for (month, kind), (total, _) in monthly.items():
+            sums.setdefault(month, {})[kind] = total
+    else:
+        rows = (
+            _rollups(business)
+            .filter(day__gte=date_from, day__lte=date_to)
+            .annotate(bucket=TRUNC[period]("day"))
+            .values("bucket", "transaction_type")
+            .annotate(total=Sum("total"))
+            .order_by()
+        )
+        for row in rows:
+            sums.setdefault(_as_date(row["bucket"]), {})[row["transaction_type"]] = row["total"] or ZERO
     series = []
     start = _period_start(date_from, period)
     while start <= date_to:
@@ -275,23 +333,13 @@ def _series(
 def analytics(*, business: Business, period: str, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         series, _ = _series(business, period, date_from, date_to)
-        categories = (
-            _rollups(business)
-            .filter(day__gte=date_from, day__lte=date_to)
-            .exclude(transaction_type=TransactionType.TRANSFER)
-            .values("transaction_type", "category")
-            .annotate(total=Sum("total"), count=Sum("count"))
-            .order_by()
-        )
+        categories = rollup_sums(business, date_from=date_from, date_to=date_to)
         by_category: dict[str, list[dict[str, Any]]] = {"income": [], "expense": []}
-        for row in categories:
-            by_category[row["transaction_type"]].append(
-                {
-                    "category": row["category"] or "Uncategorised",
-                    "total": money(row["total"]),
-                    "count": row["count"],
-                }
-            )
+        for (kind, category), (total, count) in categories.items():
+            if kind in by_category:
+                by_category[kind].append(
+                    {"category": category or "Uncategorised", "total": money(total), "count": count}
+                )
         for rows in by_category.values():
             rows.sort(key=lambda r: -Decimal(r["total"]))
         totals_income = sum((p["income"] for p in series), ZERO)
@@ -318,11 +366,10 @@ def analytics(*, business: Business, period: str, date_from: dt.date, date_to: d
 
 def balance_before(*, business: Business, day: dt.date | None) -> Decimal:
     """Income minus expense of completed transactions before a local date (all of them if None)."""
-    rows = _rollups(business).exclude(transaction_type=TransactionType.TRANSFER)
-    if day is not None:
-        rows = rows.filter(day__lt=day)
-    sums = dict(rows.values_list("transaction_type").annotate(total=Sum("total")).order_by())
-    return (sums.get(TransactionType.INCOME) or ZERO) - (sums.get(TransactionType.EXPENSE) or ZERO)
+    until = None if day is None else day - dt.timedelta(days=1)
+    sums = rollup_sums(business, date_to=until, by=("transaction_type",))
+    income = sums.get((TransactionType.INCOME,), [ZERO])[0]
+    return income - sums.get((TransactionType.EXPENSE,), [ZERO])[0]
 
 
 def cash_flows(*, business: Business, period: str, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:

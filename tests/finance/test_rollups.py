@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 
 from finance import services
 from finance.imports import import_transactions
-from finance.models import DailyRollup, Transaction
+from finance.models import DailyRollup, MonthlyRollup, Transaction
 from finance.rollups import rollup_rebuild
 from tests.factories import CustomerFactory
 
@@ -37,6 +37,22 @@ def rollup_sums(business):
     return {
         (r.day, r.transaction_type, r.category, r.currency): (r.total, r.count)
         for r in DailyRollup.objects.filter(business=business)
+    }
+
+
+def monthly_sums(business):
+    months: dict = {}
+    for (day, kind, category, currency), (total, count) in row_sums(business).items():
+        entry = months.setdefault((day.replace(day=1), kind, category, currency), [Decimal(0), 0])
+        entry[0] += total
+        entry[1] += count
+    return {k: tuple(v) for k, v in months.items()}
+
+
+def monthly_rollups(business):
+    return {
+        (r.month, r.transaction_type, r.category, r.currency): (r.total, r.count)
+        for r in MonthlyRollup.objects.filter(business=business)
     }
 
 
@@ -86,7 +102,9 @@ def test_random_writes_keep_rollups_equal_to_row_sums(seed, business, owner):
     )
     import_transactions(business=business, actor=owner, raw=(header + body).encode(), fmt="generic")
     assert rollup_sums(business) == row_sums(business)
+    assert monthly_rollups(business) == monthly_sums(business)
     assert not DailyRollup.objects.filter(business=business, count=0).exists()
+    assert not MonthlyRollup.objects.filter(business=business, count=0).exists()
 
 
 def test_rebuild_reproduces_the_maintained_rollups(business, owner):
@@ -101,6 +119,56 @@ def test_rebuild_reproduces_the_maintained_rollups(business, owner):
                 "transaction_date": dt.datetime(2026, 5, 1 + n, tzinfo=dt.UTC),
             },
         )
-    maintained = rollup_sums(business)
+    maintained, maintained_months = rollup_sums(business), monthly_rollups(business)
     rollup_rebuild(business=business)
     assert rollup_sums(business) == maintained
+    assert monthly_rollups(business) == maintained_months
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("2026-01-01", "2026-03-31"),
+        ("2026-01-15", "2026-03-10"),
+        ("2026-02-03", "2026-02-20"),
+        ("2025-12-31", "2026-04-01"),
+        (None, "2026-02-14"),
+        ("2026-02-01", None),
+        (None, None),
+    ],
+)
+def test_report_sums_over_any_range_match_the_rows(date_from, date_to, business, owner):
+    import datetime as dt
+
+    from finance.selectors import rollup_sums as report_sums
+    from finance.selectors import transaction_totals
+
+    rng = random.Random(7)
+    for _ in range(150):
+        services.transaction_create(
+            business=business,
+            actor=owner,
+            data={
+                "transaction_type": rng.choice(["income", "expense"]),
+                "amount": Decimal(rng.randint(1, 9999)) / 100,
+                "category": rng.choice(CATEGORIES),
+                "transaction_date": dt.datetime(2025, 12, 20, tzinfo=zoneinfo.ZoneInfo(business.timezone))
+                + dt.timedelta(hours=rng.randint(0, 24 * 110)),
+            },
+        )
+    lo = dt.date.fromisoformat(date_from) if date_from else dt.date(1900, 1, 1)
+    hi = dt.date.fromisoformat(date_to) if date_to else dt.date(2999, 1, 1)
+    expected: dict = {}
+    for (day, kind, category, _), (total, count) in row_sums(business).items():
+        if lo <= day <= hi:
+            entry = expected.setdefault((kind, category), [Decimal(0), 0])
+            entry[0] += total
+            entry[1] += count
+    got = report_sums(business, date_from=lo if date_from else None, date_to=hi if date_to else None)
+    assert {k: tuple(v) for k, v in got.items()} == {k: tuple(v) for k, v in expected.items()}
+    totals = transaction_totals(
+        business=business, date_from=lo if date_from else None, date_to=hi if date_to else None
+    )
+    assert Decimal(totals["income"]) == sum(
+        (v[0] for k, v in expected.items() if k[0] == "income"), Decimal(0)
+    )
