@@ -76,7 +76,7 @@ E2E_PORT ?= 8000
 e2e: demo frontend
 	@if ! command -v npm >/dev/null || [ ! -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then \
 		echo "Skipping the browser tests (needs npm and Chromium; .ci/run installs them)."; exit 0; fi; \
-	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	mkdir -p var; $(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) manage.py runserver $(HOST):$(E2E_PORT) --noreload > var/e2e-server.log 2>&1 & server=$$!; \
 	trap "kill $$server 2>/dev/null" EXIT; \
 	cd frontend && E2E_BASE_URL=http://$(HOST):$(E2E_PORT) npm run e2e --silent
