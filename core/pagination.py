@@ -13,7 +13,10 @@ class DefaultPagination(PageNumberPagination):
 
 class NoCountPagination(DefaultPagination):
     """Page numbers without COUNT(*): one extra row tells whether there is a next page. For lists
-    that grow to millions of rows, where counting would cost more than the page itself."""
+    that grow to millions of rows, where counting would cost more than the page itself. A page is
+    25 rows unless `page_size` asks for more (up to 200): a phone screen shows about that many."""
+
+    page_size = 25
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self.request = request

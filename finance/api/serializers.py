@@ -140,13 +140,14 @@ TRANSACTION_ROW_FIELDS = (
 )
 
 
-def _iso(value: dt.datetime) -> str:
-    text = timezone.localtime(value).isoformat()
+def _iso(value: dt.datetime, tz: dt.tzinfo) -> str:
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
     """The same JSON as TransactionSerializer, from .values() rows (see test_fast_rows_match)."""
+    tz = timezone.get_current_timezone()  # looked up once: it is a context-local read per call
     out = []
     for row in rows:
         receipt = row["receipt"]
@@ -163,7 +164,7 @@ def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
                 "category": row["category"],
                 "description": row["description"],
                 "payment_method": row["payment_method"],
-                "transaction_date": _iso(row["transaction_date"]),
+                "transaction_date": _iso(row["transaction_date"], tz),
                 "reference_number": row["reference_number"],
                 "external_id": row["external_id"],
                 "status": row["status"],
@@ -174,8 +175,8 @@ def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
                 "invoice": row["invoice_id"],
                 "user": row["user_id"],
                 "receipt": receipt or None,
-                "created_at": _iso(row["created_at"]),
-                "updated_at": _iso(row["updated_at"]),
+                "created_at": _iso(row["created_at"], tz),
+                "updated_at": _iso(row["updated_at"], tz),
             }
         )
     return out
