@@ -62,6 +62,11 @@ WORKERS="${GUNICORN_WORKERS:-2}"
 THREADS="${GUNICORN_THREADS:-4}"
 [ "$WORKER_CLASS" = sync ] && THREADS=1
 export GUNICORN_WORKERS="$WORKERS" GUNICORN_THREADS="$THREADS"
+# A gthread worker accepts every connection it can; wrk opens its 16 keep-alive connections at once
+# and one worker often takes 12-16 of them, leaving the other core idle for the whole run (see
+# docs/PERFORMANCE.md). Capping each worker at its share of the connections spreads them evenly.
+# GUNICORN_WORKER_CONNECTIONS=1000 (gunicorn's default) measures without the cap.
+WORKER_CONNECTIONS="${GUNICORN_WORKER_CONNECTIONS:-$(( (${BENCH_CONNECTIONS:-16} + WORKERS - 1) / WORKERS ))}"
 # gunicorn.conf.py recycles each worker after ~2000 requests. At bench rates that is a worker boot
 # every few seconds, landing at random in one endpoint's window, so it is off while measuring; its
 # amortised cost is measured separately (docs/PERFORMANCE.md). GUNICORN_MAX_REQUESTS=2000 restores it.
@@ -156,11 +161,12 @@ start_gunicorn() {  # $1: label; further arguments: VAR=value for gunicorn's env
     # recycling, access log to stdout); only the address is ours. Its output goes to a file.
     args+=(--config gunicorn.conf.py)
     [ -n "${GUNICORN_WORKER_CLASS:-}" ] && args+=(--worker-class "$GUNICORN_WORKER_CLASS")
+    [ "$WORKER_CLASS" = gthread ] && args+=(--worker-connections "$WORKER_CONNECTIONS")
   else
     args+=(--worker-class "$WORKER_CLASS" --workers "$WORKERS" --threads "$THREADS" --keep-alive 75
-           --timeout 60 --log-level warning)
+           --timeout 60 --log-level warning --worker-connections "$WORKER_CONNECTIONS")
   fi
-  log "gunicorn ($label): $WORKERS x $WORKER_CLASS, $THREADS thread(s), DB pool $DB_POOL_MIN_SIZE-$DB_POOL_MAX_SIZE, $BASE; log $OUT/gunicorn-$label.log"
+  log "gunicorn ($label): $WORKERS x $WORKER_CLASS, $THREADS thread(s), $WORKER_CONNECTIONS connections per worker, DB pool $DB_POOL_MIN_SIZE-$DB_POOL_MAX_SIZE, $BASE; log $OUT/gunicorn-$label.log"
   env PYTHONWARNINGS="ignore:No directory at:UserWarning" "$@" $NICE "$GUNICORN" "${args[@]}" \
     fg_copilot.wsgi:application >"$OUT/gunicorn-$label.log" 2>&1 &
   GPID=$!
@@ -277,6 +283,6 @@ fi
 log "results"
 "$PY" bench/report.py "$OUT/raw/attempts.jsonl" "$OUT/results.json" \
   --started "$BENCH_STARTED" --seed-seconds "$SEED_SECONDS" \
-  --config "nice=${BENCH_NICE} gunicorn_conf=$([ -f gunicorn.conf.py ] && echo gunicorn.conf.py || echo none) max_requests=$GUNICORN_MAX_REQUESTS worker_class=$WORKER_CLASS workers=$WORKERS threads=$THREADS db_pool=$DB_POOL_MIN_SIZE-$DB_POOL_MAX_SIZE connections=$CONNECTIONS duration=$DURATION uncached_duration=$UNCACHED_DURATION throttle=$THROTTLE_USER_RATE" \
+  --config "nice=${BENCH_NICE} gunicorn_conf=$([ -f gunicorn.conf.py ] && echo gunicorn.conf.py || echo none) max_requests=$GUNICORN_MAX_REQUESTS worker_class=$WORKER_CLASS workers=$WORKERS threads=$THREADS worker_connections=$WORKER_CONNECTIONS db_pool=$DB_POOL_MIN_SIZE-$DB_POOL_MAX_SIZE connections=$CONNECTIONS duration=$DURATION uncached_duration=$UNCACHED_DURATION throttle=$THROTTLE_USER_RATE" \
   --data "code=$BENCH_CODE business=$BENCH_BUSINESS_ID rows=$BENCH_ROWS first_day=$BENCH_FIRST_DAY last_day=$BENCH_LAST_DAY year=$BENCH_YEAR_FROM..$BENCH_YEAR_TO months=$BENCH_MONTHS_FROM..$BENCH_MONTHS_TO" \
   ${BENCH_STRICT:+--strict}
