@@ -107,8 +107,12 @@ def usage(before: dict, gunicorn_pid: int, shell_pid: int) -> dict:
         old = before["procs"].get(str(pid))
         spent[kind] += jiffies - (old[1] if old else 0)
     spent["wrk"] += children_done
-    # Workers that exited meanwhile (recycled after max_requests) were reaped by the master.
+    # Workers that exited meanwhile (recycled after max_requests) were reaped by the master, whose
+    # children counters now hold their whole lifetime; the part before the snapshot is not ours.
     spent["gunicorn"] += reaped(gunicorn_pid) - before["gunicorn_reaped"]
+    for pid, (ppid, jiffies, _) in before["procs"].items():
+        if ppid == gunicorn_pid and int(pid) not in now:
+            spent["gunicorn"] -= jiffies
     machine_busy = busy - before["busy"]
     ours = sum(spent.values())
     result = {f"{k}_pct": round(100 * v / elapsed_total, 1) for k, v in spent.items()}

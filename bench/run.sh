@@ -3,10 +3,17 @@
 # connections per endpoint. Prints req/s and p50/p95/p99 per endpoint, the ratio to the floor
 # endpoint (/api/v1/core/ping/) and the targets; writes var/bench/results.json. See docs/PERFORMANCE.md.
 #
-# Knobs (environment): GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_WORKER_CLASS, DB_POOL_MIN_SIZE,
-# DB_POOL_MAX_SIZE, BENCH_PORT (8090-8099), BENCH_DURATION (15s), BENCH_CONNECTIONS (16),
-# BENCH_UNCACHED_DURATION (10s; 0 skips the uncached pass), BENCH_ONLY (space-separated endpoint
-# names), BENCH_ROWS (1000000), BENCH_STRICT=1 (exit 1 when a target fails).
+# Knobs (environment), defaults in brackets:
+#   server   GUNICORN_WORKERS [2], GUNICORN_THREADS [4], GUNICORN_WORKER_CLASS [gthread, from
+#            gunicorn.conf.py], GUNICORN_WORKER_CONNECTIONS [connections / workers],
+#            GUNICORN_MAX_REQUESTS [0 = no recycling], DB_POOL_MIN_SIZE [threads],
+#            DB_POOL_MAX_SIZE [threads + 1], BENCH_PORT [first free of 8090-8099]
+#   load     BENCH_DURATION [15s], BENCH_CONNECTIONS [16], BENCH_UNCACHED_DURATION [10s; 0 skips
+#            the uncached pass], BENCH_WARMUP [3s], BENCH_ONLY [all; space-separated endpoint names]
+#   noise    BENCH_NICE [-10; 0 = off], BENCH_QUIET_BELOW [0.25], BENCH_QUIET_TIMEOUT [10 s],
+#            BENCH_MAX_FOREIGN [20 %], BENCH_RETRIES [1]
+#   other    BENCH_ROWS [1000000], BENCH_STRICT=1 (exit 1 when a target fails)
+# Runs are serialised with a lock (var/bench/.lock): two at once would measure each other.
 set -euo pipefail
 
 # Run in a session of our own: Linux groups CPU time per session ("autogroup"), so this is how the
@@ -31,6 +38,12 @@ mkdir -p "$OUT/raw"
 
 log() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+exec 9>"$OUT/.lock"
+if command -v flock >/dev/null && ! flock -n 9; then
+  echo "bench: another bench run holds $OUT/.lock; waiting for it to finish"
+  flock 9
+fi
 
 [ -x "$PY" ] || die "no project venv at .venv (run make install)"
 command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
@@ -79,9 +92,9 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 # when allowed) so that builds and test suites sharing the machine disturb the measurement less; on a
 # dedicated machine this changes nothing. BENCH_NICE=0 turns it off.
 BENCH_NICE="${BENCH_NICE:--10}"
-NICE=""
+NICE=()
 if [ "$BENCH_NICE" != 0 ] && nice -n "$BENCH_NICE" true 2>/dev/null; then
-  NICE="nice -n $BENCH_NICE"
+  NICE=(nice -n "$BENCH_NICE")
   if [ -n "${BENCH_IN_SESSION:-}" ] && [ -w /proc/$$/autogroup ]; then
     echo "$BENCH_NICE" > /proc/$$/autogroup 2>/dev/null || true
   fi
@@ -167,8 +180,8 @@ start_gunicorn() {  # $1: label; further arguments: VAR=value for gunicorn's env
            --timeout 60 --log-level warning --worker-connections "$WORKER_CONNECTIONS")
   fi
   log "gunicorn ($label): $WORKERS x $WORKER_CLASS, $THREADS thread(s), $WORKER_CONNECTIONS connections per worker, DB pool $DB_POOL_MIN_SIZE-$DB_POOL_MAX_SIZE, $BASE; log $OUT/gunicorn-$label.log"
-  env PYTHONWARNINGS="ignore:No directory at:UserWarning" "$@" $NICE "$GUNICORN" "${args[@]}" \
-    fg_copilot.wsgi:application >"$OUT/gunicorn-$label.log" 2>&1 &
+  env PYTHONWARNINGS="ignore:No directory at:UserWarning" "$@" "${NICE[@]}" "$GUNICORN" "${args[@]}" \
+    fg_copilot.wsgi:application >"$OUT/gunicorn-$label.log" 2>&1 9>&- &
   GPID=$!
   for _ in $(seq 1 150); do
     if curl -fsS -o /dev/null "$BASE/api/health/" 2>/dev/null; then return 0; fi
@@ -201,7 +214,7 @@ measure() {  # $1 pass, $2 name, $3 path, $4 target, $5 duration, $6 slot, $7 at
   raw="$OUT/raw/$pass-$slot-$name-$attempt.txt"
   "$PY" bench/cpu.py wait-quiet --below "$QUIET_BELOW" --timeout "$QUIET_TIMEOUT"
   "$PY" bench/cpu.py start "$OUT/raw/cpu.json" $$ "$GPID"
-  $NICE wrk -t2 -c"$CONNECTIONS" -d"$duration" --latency -s bench/wrk.lua "$BASE$path" >"$raw" 2>&1 \
+  "${NICE[@]}" wrk -t2 -c"$CONNECTIONS" -d"$duration" --latency -s bench/wrk.lua "$BASE$path" >"$raw" 2>&1 \
     || { cat "$raw" >&2; die "wrk failed for $name"; }
   cpu=$("$PY" bench/cpu.py stop "$OUT/raw/cpu.json" "$GPID" $$)
   if grep -q 'responses were not 2xx' "$raw"; then
@@ -254,10 +267,10 @@ run_pass() {  # $1: pass name (cached|uncached), $2: duration, $3: only endpoint
   done
   # A fresh worker pays for lazy imports, caches and pool connections on its first requests: a few
   # seconds of load on each endpoint first, not counted.
-  $NICE wrk -t2 -c"$CONNECTIONS" -d"${BENCH_WARMUP:-3s}" -s bench/wrk.lua "$BASE$floor_path" >/dev/null 2>&1 || true
+  "${NICE[@]}" wrk -t2 -c"$CONNECTIONS" -d"${BENCH_WARMUP:-3s}" -s bench/wrk.lua "$BASE$floor_path" >/dev/null 2>&1 || true
   for entry in "${chosen[@]}"; do
     IFS='|' read -r name path target uncached <<<"$entry"
-    $NICE wrk -t2 -c"$CONNECTIONS" -d1s -s bench/wrk.lua "$BASE$path" >/dev/null 2>&1 || true
+    "${NICE[@]}" wrk -t2 -c"$CONNECTIONS" -d1s -s bench/wrk.lua "$BASE$path" >/dev/null 2>&1 || true
   done
   echo "-- $pass: wrk -t2 -c$CONNECTIONS -d$duration --latency -s bench/wrk.lua URL, floor runs between endpoints"
   measure_retrying "$pass" ping "$floor_path" - "$duration" "$slot"
