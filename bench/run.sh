@@ -10,7 +10,7 @@
 #            DB_POOL_MAX_SIZE [threads + 1], BENCH_PORT [first free of 8090-8099]
 #   load     BENCH_DURATION [15s], BENCH_CONNECTIONS [16], BENCH_UNCACHED_DURATION [10s; 0 skips
 #            the uncached pass], BENCH_WARMUP [3s], BENCH_ONLY [all; space-separated endpoint names]
-#   noise    BENCH_NICE [-10; 0 = off], BENCH_QUIET_BELOW [0.25], BENCH_QUIET_TIMEOUT [10 s],
+#   noise    BENCH_NICE [0 = off; e.g. -10], BENCH_QUIET_BELOW [0.25], BENCH_QUIET_TIMEOUT [10 s],
 #            BENCH_MAX_FOREIGN [20 %], BENCH_RETRIES [1]
 #   other    BENCH_ROWS [1000000], BENCH_STRICT=1 (exit 1 when a target fails)
 # Runs are serialised with a lock (var/bench/.lock): two at once would measure each other.
@@ -88,10 +88,11 @@ export GUNICORN_MAX_REQUESTS="${GUNICORN_MAX_REQUESTS:-0}"
 export DB_POOL_MIN_SIZE="${DB_POOL_MIN_SIZE:-$THREADS}"
 export DB_POOL_MAX_SIZE="${DB_POOL_MAX_SIZE:-$((THREADS + 1))}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
-# gunicorn and wrk run at a higher CPU priority (nice -10, and the same for this session's autogroup,
-# when allowed) so that builds and test suites sharing the machine disturb the measurement less; on a
-# dedicated machine this changes nothing. BENCH_NICE=0 turns it off.
-BENCH_NICE="${BENCH_NICE:--10}"
+# BENCH_NICE=-10 runs gunicorn and wrk at a higher CPU priority (and the same for this session's
+# autogroup, when allowed), so builds sharing the machine disturb them less. Off by default: PostgreSQL
+# and Redis serve every request too and can't be reprioritised with them, and starving them cost the
+# floor 15% (428 against 501 req/s, docs/PERFORMANCE.md, "Noise").
+BENCH_NICE="${BENCH_NICE:-0}"
 NICE=()
 if [ "$BENCH_NICE" != 0 ] && nice -n "$BENCH_NICE" true 2>/dev/null; then
   NICE=(nice -n "$BENCH_NICE")

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any, cast
 
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +20,10 @@ class NoCountPagination(DefaultPagination):
     page_size = 25
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        return self.paginate_fetch(lambda limit, offset: list(queryset[offset : offset + limit]), request)
+
+    def paginate_fetch(self, fetch: Callable[[int, int], list[Any]], request: Request) -> list[Any] | None:
+        """The page's rows from `fetch(limit, offset)`, for lists that read rows their own way."""
         self.request = request
         page_size = self.get_page_size(request)
         if not page_size:
@@ -31,7 +36,7 @@ class NoCountPagination(DefaultPagination):
 
             raise NotFound("Invalid page.") from None
         offset = (self.page_number - 1) * page_size
-        rows = list(queryset[offset : offset + page_size + 1])
+        rows = fetch(page_size + 1, offset)
         self.has_next = len(rows) > page_size
         self.page_size_used = page_size
         return rows[:page_size]

@@ -60,18 +60,22 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
             business_id = int(raw)
         except ValueError:
             raise ApplicationError("business_invalid", f"{BUSINESS_HEADER} must be a business id.") from None
-        membership = (
-            Membership.objects.select_related("business").filter(user=user, business_id=business_id).first()
+        # Unordered: the model's default ordering would join users and sort to pick one row that
+        # the (user, business) unique constraint already makes unique.
+        found = list(
+            Membership.objects.select_related("business")
+            .filter(user=user, business_id=business_id)
+            .order_by()[:1]
         )
-        if membership is not None:
-            return ActiveBusiness(membership.business, Role(membership.role))
+        if found:
+            return ActiveBusiness(found[0].business, Role(found[0].role))
         if user.is_superuser:
             business = Business.objects.filter(pk=business_id).first()
             if business is None:
                 raise exceptions.NotFound("No such business.")
             return ActiveBusiness(business, Role.OWNER)
         raise exceptions.PermissionDenied("You are not a member of this business.")
-    memberships = list(Membership.objects.select_related("business").filter(user=user)[:2])
+    memberships = list(Membership.objects.select_related("business").filter(user=user).order_by()[:2])
     if len(memberships) == 1:
         return ActiveBusiness(memberships[0].business, Role(memberships[0].role))
     raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")

@@ -5,10 +5,11 @@ to the size of the limit and is read and rewritten on every request. Rates come 
 import time
 from typing import Any
 
-from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+
+from .cache import incr_window
 
 
 class CounterThrottle(throttling.SimpleRateThrottle):
@@ -29,15 +30,7 @@ class CounterThrottle(throttling.SimpleRateThrottle):
         now = time.time()
         window = int(now // duration)
         self.wait_seconds = (window + 1) * duration - now
-        window_key = f"{key}:{window}"
-        if cache.add(window_key, 1, timeout=duration + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(window_key)
-            except ValueError:  # expired between add and incr
-                cache.add(window_key, 1, timeout=duration + 1)
-                count = 1
+        count = incr_window(f"{key}:{window}", duration + 1)
         return count <= limit
 
     def wait(self) -> float | None:

@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from core.money import MONEY_DIGITS, MONEY_PLACES
 from core.tenancy import BusinessOwnedModel
@@ -112,6 +113,14 @@ class Transaction(BusinessOwnedModel):
                 fields=["business", "transaction_type", "-transaction_date"], name="txn_business_type_date"
             ),
             models.Index(fields=["business", "category", "-transaction_date"], name="txn_business_cat_date"),
+            # The list's category filter matches any case (UPPER(category) = UPPER(%s)).
+            models.Index(
+                "business",
+                Upper("category"),
+                F("transaction_date").desc(),
+                F("id").desc(),
+                name="txn_business_ucat_date",
+            ),
             models.Index(fields=["business", "supplier", "-transaction_date"], name="txn_business_supplier"),
             models.Index(fields=["business", "customer", "-transaction_date"], name="txn_business_customer"),
             models.Index(fields=["business", "reference_number"], name="txn_business_reference"),

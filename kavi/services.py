@@ -14,7 +14,7 @@ from django.utils import timezone
 from finance.selectors import business_today
 from users.models import Business
 
-from . import engine, gemini, tools
+from . import engine, tools
 from .engine import Reply
 from .models import Conversation, Message, MessageRole, Provider
 from .selectors import conversation_context
@@ -34,6 +34,9 @@ def assistant_reply(
     )
     if not settings.GEMINI_API_KEY:
         return reply
+    # Imported here: the SDK takes over a second to import, which every worker boot would pay.
+    from . import gemini
+
     try:
         found = gemini.ask(
             business=business,

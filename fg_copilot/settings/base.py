@@ -86,6 +86,12 @@ if DATABASE_URL:
     # Off by default: Django documents queries that fail with server-side binding (parameters in
     # GROUP BY); `make bench` can measure it with DB_SERVER_SIDE_BINDING=true.
     _db["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", False)
+    # The transaction list's page query runs as a prepared statement (core/sql.py): planning it
+    # costs PostgreSQL more than running it. Turn off behind a pooler in transaction mode that
+    # can't carry prepared statements (PgBouncer before 1.21).
+    # Django's own cursors bind on the client and are never prepared, whatever the threshold.
+    DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+    _db["OPTIONS"]["prepare_threshold"] = 5 if DB_PREPARED_STATEMENTS else None
     if env_bool("DB_POOL", True):
         _db["OPTIONS"]["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
@@ -112,7 +118,7 @@ REDIS_URL = env_optional("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kavi"),
             "TIMEOUT": 300,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from core.exceptions import ApplicationError
 from core.pagination import NoCountPagination
 from core.permissions import Role
+from core.sql import fetch_page
 from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 
 from .. import exports, selectors, services
@@ -67,8 +68,12 @@ class TransactionViewSet(BusinessScopedModelViewSet):
 
     @extend_schema(parameters=TRANSACTION_FILTER_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset()).values(*s.TRANSACTION_ROW_FIELDS)
-        page = self.paginate_queryset(queryset)
+        queryset = self.filter_queryset(self.get_queryset())
+        paginator = cast(NoCountPagination, self.paginator)
+        page = paginator.paginate_fetch(
+            lambda limit, offset: fetch_page(queryset, s.TRANSACTION_ROW_FIELDS, limit=limit, offset=offset),
+            request,
+        )
         return self.get_paginated_response(s.transaction_rows(page, request))
 
     def create_service(self, *, business: Any, actor: Any, data: dict[str, Any]) -> Transaction:

@@ -17,7 +17,7 @@ from core.permissions import Role
 from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedReadOnlyViewSet, request_user
 from core.throttles import KaviRateThrottle
 
-from .. import insights, selectors, services, speech
+from .. import insights, selectors, services
 from ..models import Conversation
 from ..text import detect_language
 from . import serializers as s
@@ -109,6 +109,8 @@ class KaviViewSet(BusinessScopedGenericViewSet):
         body.is_valid(raise_exception=True)
         text = body.validated_data["text"]
         language = body.validated_data.get("language") or detect_language(text)
+        from .. import speech  # imported here: the ElevenLabs SDK is slow to import
+
         audio = speech.synthesize(text=text, language=language)
         return HttpResponse(audio, content_type="audio/mpeg")
 

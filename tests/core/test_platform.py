@@ -203,3 +203,29 @@ def test_throttle_counters_reset_with_the_window(make_api, settings, monkeypatch
     assert [api.get("/api/v1/users/me/").status_code for _ in range(3)] == [200, 200, 429]
     clock[0] += 60
     assert api.get("/api/v1/users/me/").status_code == 200
+
+
+def test_membership_lookup_reads_one_row_without_joining_users(make_api, business, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = make_api(owner, business)
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/api/v1/core/ping/").status_code == 200
+    lookups = [q["sql"] for q in captured if 'FROM "users_membership"' in q["sql"]]
+    assert len(lookups) == 1
+    assert '"users_user"' not in lookups[0] and "ORDER BY" not in lookups[0]
+
+
+def test_workers_boot_without_the_gemini_and_elevenlabs_sdks():
+    """The SDKs take seconds to import; the URL conf (every route) must not pull them in."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import fg_copilot.urls; "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print(sorted(m for m in sys.modules if m.startswith(('google.genai', 'elevenlabs'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
