@@ -417,22 +417,35 @@ def invoices_annotated(queryset: QuerySet[Invoice], *, today: dt.date) -> QueryS
     )
 
 
+def _open_invoices(business: Business, today: dt.date) -> QuerySet[Invoice]:
+    return invoices_annotated(
+        Invoice.objects.filter(business=business, status__in=OPEN_STATUSES, currency=business.currency),
+        today=today,
+    )
+
+
+def _receivable_totals(business: Business, today: dt.date) -> dict[str, Any]:
+    totals = _open_invoices(business, today).aggregate(
+        outstanding=Coalesce(Sum("balance"), Value(ZERO), output_field=MONEY),
+        overdue_amount=Coalesce(
+            Sum("balance", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY
+        ),
+        open_count=Count("id"),
+        overdue_count=Count("id", filter=Q(due_date__lt=today)),
+    )
+    return {
+        "outstanding": money(totals["outstanding"]),
+        "overdue_amount": money(totals["overdue_amount"]),
+        "open_count": totals["open_count"],
+        "overdue_count": totals["overdue_count"],
+    }
+
+
 def receivables(*, business: Business) -> dict[str, Any]:
     today = business_today(business)
 
     def compute() -> dict[str, Any]:
-        open_invoices = invoices_annotated(
-            Invoice.objects.filter(business=business, status__in=OPEN_STATUSES, currency=business.currency),
-            today=today,
-        )
-        totals = open_invoices.aggregate(
-            outstanding=Coalesce(Sum("balance"), Value(ZERO), output_field=MONEY),
-            overdue_amount=Coalesce(
-                Sum("balance", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY
-            ),
-            open_count=Count("id"),
-            overdue_count=Count("id", filter=Q(due_date__lt=today)),
-        )
+        open_invoices = _open_invoices(business, today)
         debtors = (
             open_invoices.values("customer_id", "customer__name")
             .annotate(owed=Sum("balance"), invoices=Count("id"))
@@ -440,16 +453,13 @@ def receivables(*, business: Business) -> dict[str, Any]:
         )
         overdue = (
             open_invoices.filter(due_date__lt=today)
-            .select_related("customer")
-            .order_by("due_date", "id")[:50]
+            .order_by("due_date", "id")
+            .values("id", "invoice_number", "customer__name", "due_date", "balance")[:50]
         )
         return {
             "currency": business.currency,
             "as_of": today.isoformat(),
-            "outstanding": money(totals["outstanding"]),
-            "overdue_amount": money(totals["overdue_amount"]),
-            "open_count": totals["open_count"],
-            "overdue_count": totals["overdue_count"],
+            **_receivable_totals(business, today),
             "top_debtors": [
                 {
                     "customer_id": d["customer_id"],
@@ -461,12 +471,12 @@ def receivables(*, business: Business) -> dict[str, Any]:
             ],
             "overdue": [
                 {
-                    "id": i.pk,
-                    "invoice_number": i.invoice_number,
-                    "customer": i.customer.name,
-                    "due_date": i.due_date.isoformat(),
-                    "days_overdue": (today - i.due_date).days,
-                    "balance_due": money(i.balance),  # type: ignore[attr-defined]
+                    "id": i["id"],
+                    "invoice_number": i["invoice_number"],
+                    "customer": i["customer__name"],
+                    "due_date": i["due_date"].isoformat(),
+                    "days_overdue": (today - i["due_date"]).days,
+                    "balance_due": money(i["balance"]),
                 }
                 for i in overdue
             ],
@@ -545,22 +555,34 @@ def _change(current: Decimal, previous: Decimal) -> str | None:
 def _recent(business: Business, limit: int = 10) -> list[dict[str, Any]]:
     rows = (
         Transaction.objects.filter(business=business)
-        .select_related("customer", "supplier")
-        .order_by("-transaction_date", "-id")[:limit]
+        .order_by("-transaction_date", "-id")
+        .values(
+            "id",
+            "transaction_date",
+            "transaction_type",
+            "category",
+            "description",
+            "amount",
+            "currency",
+            "payment_method",
+            "status",
+            "customer__name",
+            "supplier__name",
+        )[:limit]
     )
     tz = zoneinfo.ZoneInfo(business.timezone)
     return [
         {
-            "id": t.pk,
-            "transaction_date": t.transaction_date.astimezone(tz).isoformat(),
-            "transaction_type": t.transaction_type,
-            "category": t.category,
-            "description": t.description,
-            "amount": money(t.amount),
-            "currency": t.currency,
-            "payment_method": t.payment_method,
-            "status": t.status,
-            "counterparty": (t.customer.name if t.customer else t.supplier.name if t.supplier else ""),
+            "id": t["id"],
+            "transaction_date": t["transaction_date"].astimezone(tz).isoformat(),
+            "transaction_type": t["transaction_type"],
+            "category": t["category"],
+            "description": t["description"],
+            "amount": money(t["amount"]),
+            "currency": t["currency"],
+            "payment_method": t["payment_method"],
+            "status": t["status"],
+            "counterparty": t["customer__name"] or t["supplier__name"] or "",
         }
         for t in rows
     ]
@@ -574,7 +596,7 @@ def dashboard(*, business: Business) -> dict[str, Any]:
         mtd = transaction_totals(business=business, date_from=month_start, date_to=today)
         series_from = month_start - relativedelta(months=11)
         series, _ = _series(business, "month", series_from, today)
-        owed = receivables(business=business)
+        owed = _receivable_totals(business, today)
         return {
             "currency": business.currency,
             "as_of": today.isoformat(),
