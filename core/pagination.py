@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import Any, cast
 
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ class NoCountPagination(DefaultPagination):
     25 rows unless `page_size` asks for more (up to 200): a phone screen shows about that many."""
 
     page_size = 25
+    max_page_number = 10**9
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         return self.paginate_fetch(lambda limit, offset: list(queryset[offset : offset + limit]), request)
@@ -32,9 +34,10 @@ class NoCountPagination(DefaultPagination):
         try:
             self.page_number = max(1, int(raw))
         except (TypeError, ValueError):
-            from rest_framework.exceptions import NotFound
-
-            raise NotFound("Invalid page.") from None
+            self.page_number = 0
+        if not 1 <= self.page_number <= self.max_page_number:
+            # Past this no list has rows, and the offset would overflow the database's integers.
+            raise NotFound("Invalid page.")
         offset = (self.page_number - 1) * page_size
         rows = fetch(page_size + 1, offset)
         self.has_next = len(rows) > page_size

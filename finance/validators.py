@@ -1,10 +1,17 @@
-"""Checks on uploaded files: receipts are PDF, JPEG or PNG up to 10 MB, by content, not by name."""
+"""Checks on uploaded files (receipts are PDF, JPEG or PNG up to 10 MB, by content, not by name),
+and the range of dates the books accept."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
+# Dates in queries (reports, filters): wide, but far enough from year 1 and 9999 that a day or a
+# month either side of them is still a date.
+QUERY_DATE_MIN, QUERY_DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+# Dates of money that moved (transactions, payments): as LocalDateTimeField accepts.
+BOOK_DATE_MIN, BOOK_DATE_MAX = dt.date(1970, 1, 1), dt.date(2099, 12, 31)
 SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
 
 

@@ -17,6 +17,7 @@ from core.tenancy import active_business
 
 from ..models import Budget, Invoice, InvoiceStatus, PaymentMethod, TransactionStatus, TransactionType
 from ..selectors import business_today, filter_transactions
+from ..validators import QUERY_DATE_MAX, QUERY_DATE_MIN
 
 
 def _choice(choices: list[str]) -> Callable[[str], str]:
@@ -40,18 +41,23 @@ def _decimal(value: str) -> Decimal:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError("Enter a date as YYYY-MM-DD.") from None
+    if not QUERY_DATE_MIN <= day <= QUERY_DATE_MAX:
+        raise ValueError(f"Enter a date from {QUERY_DATE_MIN} to {QUERY_DATE_MAX}.")
+    return day
 
 
 def _int(value: str) -> int:
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > 2**63 - 1:
         raise ValueError("Enter an id.")
     return int(value)
 
 
 def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Remove the NUL character.")
     return value.strip()[:200]
 
 

@@ -18,7 +18,7 @@ from users.models import Customer
 
 from ..models import Budget, Invoice, InvoiceItem, InvoiceStatus, PaymentMethod, Supplier, Transaction
 from ..selectors import budget_usage, business_today, money
-from ..validators import MAX_RECEIPT_BYTES
+from ..validators import BOOK_DATE_MAX, BOOK_DATE_MIN, MAX_RECEIPT_BYTES, QUERY_DATE_MAX, QUERY_DATE_MIN
 
 
 class LocalDateTimeField(serializers.DateTimeField):
@@ -39,6 +39,22 @@ class LocalDateTimeField(serializers.DateTimeField):
         if not dt.datetime(1970, 1, 1, tzinfo=dt.UTC) <= moment <= dt.datetime(2100, 1, 1, tzinfo=dt.UTC):
             raise serializers.ValidationError("The date is out of range.")
         return moment
+
+
+class BoundedDateField(serializers.DateField):
+    """A date within [low, high]; outside it, a field error instead of an overflow further on."""
+
+    def __init__(
+        self, *, low: dt.date = QUERY_DATE_MIN, high: dt.date = QUERY_DATE_MAX, **kwargs: Any
+    ) -> None:
+        self.low, self.high = low, high
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not self.low <= day <= self.high:
+            raise serializers.ValidationError(f"Enter a date from {self.low} to {self.high}.")
+        return day
 
 
 class ReceiptField(serializers.FileField):
@@ -307,7 +323,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
 class MarkPaidSerializer(serializers.Serializer):
     amount = MoneyField(required=False, min_value=Decimal("0.01"))
-    paid_date = serializers.DateField(required=False)
+    paid_date = BoundedDateField(low=BOOK_DATE_MIN, high=BOOK_DATE_MAX, required=False)
     payment_method = serializers.ChoiceField(
         choices=PaymentMethod.choices, default=PaymentMethod.BANK_TRANSFER
     )
@@ -390,8 +406,8 @@ class ImportResultSerializer(serializers.Serializer):
 
 class PeriodQuerySerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=["day", "week", "month"], default="month")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
@@ -407,8 +423,8 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 
 class SummaryQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
 
 
 class ReportSerializer(serializers.Serializer):

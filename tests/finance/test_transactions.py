@@ -112,6 +112,17 @@ def test_filters(business, staff, make_api, book):
     assert ids(ordering="amount") == ["200.00", "500.00", "9000.00"]
     assert api.get(URL, {"date_from": "not-a-date"}).status_code == 400
     assert api.get(URL, {"transaction_type": "gift"}).status_code == 400
+    for bad in (
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01"},
+        {"category": "a\x00b"},
+        {"supplier": "9" * 25},
+    ):
+        for path in (URL, f"{URL}summary/", f"{URL}export/"):
+            response = api.get(path, bad)
+            assert response.status_code == 400 and set(response.json()["fields"]) == set(bad), (path, bad)
+    for path in (f"{URL}analytics/", "/api/v1/finance/cash-flows/"):
+        assert api.get(path, {"date_to": "9999-12-31"}).json()["fields"]["date_to"]
 
 
 def test_list_pages_without_counting(business, staff, make_api, book):
@@ -199,3 +210,16 @@ def test_fast_rows_match_the_serializer(business, staff, make_api, book, rf):
     assert [dict(e) for e in expected] == fast
     # The list endpoint's rows (compiled-once SQL, core.sql) are the serializer's rows too.
     assert listed == [dict(e) for e in expected]
+
+
+def test_absurd_page_numbers_and_sizes_are_4xx_or_clamped(business, staff, make_api, book):
+    book("income", "5.00")
+    api = make_api(staff, business)
+    for page in ["9" * 30, str(2**63), "1000000001", "x"]:
+        assert api.get(URL, {"page": page}).status_code == 404, page
+    for page in ["-5", "0"]:  # read as the first page
+        assert len(api.get(URL, {"page": page}).json()["results"]) == 1
+    assert api.get(URL, {"page": "1000000000"}).json()["results"] == []
+    for size in ["9" * 30, "-1", "0", "abc"]:
+        response = api.get(URL, {"page_size": size})
+        assert response.status_code == 200 and len(response.json()["results"]) == 1, size
