@@ -34,6 +34,9 @@ MONTHS.update(
         )
     )
 )
+# Years a question can name; outside them a "period" is a typo or a test of the parser.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
 # "may" is a month only where a period is expected (see _MONTH_WORD below).
 del MONTHS["may"]
 
@@ -474,8 +477,10 @@ def find_atoms(text: str, today: dt.date) -> list[Atom]:
             start = today - dt.timedelta(days=7 * count - 1)
         elif unit == "month":
             start = today - relativedelta(months=count) + dt.timedelta(days=1)
-        else:
+        elif count <= today.year - MIN_YEAR:
             start = today - relativedelta(years=count) + dt.timedelta(days=1)
+        else:
+            continue  # "the last 3000 years"
         add(Atom(m.start(), m.end(), "relative", period=Period(start, today, "range")))
 
     for pattern, name in _RELATIVE:
@@ -597,6 +602,8 @@ def _to_period(atom: Atom, today: dt.date, anchor: int | None = None) -> Period 
     if atom.period is not None:
         return atom.period
     year = _resolve_year(atom, today, anchor)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None  # "0001-01-01", "9999": not a period of any business's books
     try:
         if atom.kind == "date" and atom.month and atom.day:
             day = dt.date(year, atom.month, atom.day)

@@ -218,6 +218,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
+def _without_nul(value: Any) -> Any:
+    """The payload with U+0000 removed from every string: it means nothing in a callback, and
+    PostgreSQL can store it neither in text nor in jsonb."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 class DarajaCallbackView(APIView):
     # Daraja calls without credentials; the unguessable token in the path names the business.
     # No throttle: Daraja's few source addresses would trip the anonymous limit on a busy till.
@@ -235,9 +247,10 @@ class DarajaCallbackView(APIView):
     def _payload(self, request: Request) -> Any:
         try:
             # Decimals, never floats: amounts in the body are money.
-            return json.loads(request.body, parse_float=Decimal, parse_constant=_reject_constant)
+            payload = json.loads(request.body, parse_float=Decimal, parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise exceptions.ParseError("The body is not valid JSON.") from exc
+        return _without_nul(payload)
 
     def _invalid(self, exc: mpesa.MalformedCallback) -> ApplicationError:
         return ApplicationError("invalid_callback", f"The callback is not valid: {exc}.")

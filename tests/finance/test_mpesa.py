@@ -777,3 +777,28 @@ def test_concurrent_deliveries_of_one_payment_book_it_once(business, staff, make
     assert Transaction.objects.filter(business=business).count() == 1
     assert invoice.status == "paid" and invoice.amount_paid == Decimal("1500.00")
     assert stk.status == "success" and stk.transaction.external_id == "mpesa:SGR7K2LQ1P"
+
+
+def test_callbacks_with_nul_characters_are_answered_not_crashed(business, staff, make_api, daraja):
+    """PostgreSQL can't store U+0000 in text or jsonb; a callback carrying one is still answered."""
+    mpesa_settings = configure(business)
+    anon = make_api()
+    anon.raise_request_exception = False
+    stk = _pushed(business, staff, make_api, amount="750")
+    nul = "\\u0000"
+    stk_bodies = [
+        stk_result(stk.checkout_request_id, receipt="SGR7K\\u0000Q1P", amount="750.00"),
+        stk_result(stk.checkout_request_id).replace("The service request", f"The{nul} service request"),
+        stk_result(stk.checkout_request_id.replace("ws", f"w{nul}s")),
+        '{"Body": {"stkCallback": {"CheckoutRequestID": "x", "ResultCode": 1, "ResultDesc": "a\\u0000"}}}',
+    ]
+    for body in stk_bodies:
+        assert post_raw(anon, callback_url(mpesa_settings), body).status_code in (200, 400), body
+    for kind in ("validation", "confirmation"):
+        for field, value in (
+            ("TransID", f"SGR{nul}1"),
+            ("BillRefNumber", f"INV{nul}"),
+            ("FirstName", f"A{nul}"),
+        ):
+            body = c2b("SGR7K2LQZZ", "10.00").replace(f'"{field}": ', f'"{field}": "{value}", "x": ', 1)
+            assert post_raw(anon, callback_url(mpesa_settings, kind), body).status_code in (200, 400), body

@@ -218,6 +218,14 @@ def test_profile_read_and_update(make_api):
     assert api.patch("/api/v1/users/profile/", {"language_preference": "fr"}).status_code == 400
     assert api.patch("/api/v1/users/profile/", {"timezone": "Nowhere/Land"}).status_code == 400
     assert api.patch("/api/v1/users/profile/", {"notification_preferences": [1]}).status_code == 400
+    for bad in (
+        {"a": {"b": ["\x00"]}},
+        {"a\x00": True},
+        {"email": "x" * 101},
+        {f"k{n}": True for n in range(51)},
+    ):
+        response = api.patch("/api/v1/users/profile/", {"notification_preferences": bad}, format="json")
+        assert response.status_code == 400 and "notification_preferences" in response.json()["fields"]
     assert api.get("/api/v1/users/me/").json()["language_preference"] == "sw"
 
 

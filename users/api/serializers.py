@@ -165,8 +165,20 @@ class ProfileSerializer(serializers.ModelSerializer):
         return _valid_timezone(value)
 
     def validate_notification_preferences(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("Send an object of preference names to true or false.")
+        def plain(text: Any, limit: int) -> bool:
+            return isinstance(text, str) and len(text) <= limit and "\x00" not in text
+
+        if (
+            not isinstance(value, dict)
+            or len(value) > 50
+            or not all(
+                plain(name, 50) and (isinstance(setting, bool | int) or plain(setting, 100))
+                for name, setting in value.items()
+            )
+        ):
+            raise serializers.ValidationError(
+                "Send an object of up to 50 preference names, each to true, false, a number or a short text."
+            )
         return value
 
     def validate_currency_preference(self, value: str) -> str:
