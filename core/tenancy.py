@@ -56,10 +56,9 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
     user = request_user(request)
     raw = request.headers.get(BUSINESS_HEADER)
     if raw:
-        try:
-            business_id = int(raw)
-        except ValueError:
-            raise ApplicationError("business_invalid", f"{BUSINESS_HEADER} must be a business id.") from None
+        business_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
+        if not business_id:
+            raise ApplicationError("business_invalid", f"{BUSINESS_HEADER} must be a business id.")
         # Unordered: the model's default ordering would join users and sort to pick one row that
         # the (user, business) unique constraint already makes unique.
         found = list(

@@ -229,3 +229,11 @@ def test_workers_boot_without_the_gemini_and_elevenlabs_sdks():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_business_header_that_is_not_an_id_is_400(make_api, business, owner):
+    api = make_api(owner)
+    for raw in ("abc", "-1", "0", "9" * 30, "\u0661\u0662", "1.5"):
+        response = api.get("/api/v1/core/ping/", HTTP_X_BUSINESS_ID=raw)
+        assert response.status_code == 400 and response.json()["code"] == "business_invalid", raw
+    assert api.get("/api/v1/core/ping/", HTTP_X_BUSINESS_ID=str(business.pk)).status_code == 200
