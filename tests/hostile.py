@@ -1,0 +1,119 @@
+"""Shared by the hostile-input tests: values that break naive code, the API's operations read from
+its OpenAPI schema, and a business with books whose owner sends them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from core.permissions import Role
+from finance import services
+from tests.factories import BusinessFactory, CustomerFactory, MembershipFactory, ModuleAssignmentFactory
+from tests.factories.finance import BudgetFactory, InvoiceFactory, InvoiceItemFactory, SupplierFactory
+
+HOSTILE_TEXT: list[Any] = [
+    "\x00",
+    "a\x00b",
+    "9" * 400,
+    "1e400",
+    "NaN",
+    "-1",
+    "0",
+    "0001-01-01",
+    "9999-12-31T23:59:59",
+    "2026-02-30",
+    "' OR 1=1 --",
+    "%",
+    "\\",
+    " ",
+    "😀" * 300,
+    "x" * 5000,
+]
+HOSTILE_JSON: list[Any] = [
+    *HOSTILE_TEXT,
+    None,
+    "",
+    -1,
+    0,
+    2**70,
+    -(2**70),
+    1e308,
+    True,
+    [],
+    {},
+    [1, 2],
+    {"a": {"b": ["\x00"]}},
+]
+# Routes these tests leave alone: sign-in has its own lockout tests, logout ends the session.
+SKIP = ("/auth/", "/register", "logout")
+
+
+def operations(methods: tuple[str, ...]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(method, path, operation, request-body component) for every operation of these methods whose
+    path has at most an `{id}` in it."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    for path, item in sorted(schema["paths"].items()):
+        if any(part in path for part in SKIP) or path.replace("{id}", "").count("{"):
+            continue
+        for method in methods:
+            operation = item.get(method)
+            if not operation:
+                continue
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            ref = body.get("schema", {}).get("$ref", "")
+            yield method, path, operation, components.get(ref.rsplit("/", 1)[-1], {})
+
+
+def concrete(api: Any, path: str) -> str | None:
+    """The path with `{id}` replaced by the id of the first row its collection lists, if any."""
+    if "{id}" not in path:
+        return path
+    listing = api.get(path.split("{id}")[0])
+    if listing.status_code != 200:
+        return None
+    rows = listing.json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    if not rows or not isinstance(rows, list) or "id" not in rows[0]:
+        return None
+    return path.replace("{id}", str(rows[0]["id"]))
+
+
+def owner_with_books(make_api: Any, settings: Any) -> Any:
+    """An API client signed in as the owner of a business with transactions, a supplier, a customer,
+    a budget, an invoice with an item, a second member and a module assignment; rate limits off;
+    a 500 comes back as a response instead of raising."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "1000000/hour", "kavi": "1000000/minute"},
+    }
+    business: Any = BusinessFactory()
+    owner = MembershipFactory(business=business, role=Role.OWNER).user
+    MembershipFactory(business=business, role=Role.STAFF)
+    supplier = SupplierFactory(business=business)
+    customer = CustomerFactory(business=business)
+    for day in range(1, 20):
+        services.transaction_create(
+            business=business,
+            actor=owner,
+            data={
+                "transaction_type": "expense" if day % 2 else "income",
+                "amount": Decimal(f"{day}00.50"),
+                "transaction_date": timezone.now() - dt.timedelta(days=day * 7),
+                "category": "Transport",
+                "payment_method": "mpesa",
+                "supplier": supplier if day % 2 else None,
+                "customer": None if day % 2 else customer,
+            },
+        )
+    BudgetFactory(business=business, category="Transport")
+    InvoiceItemFactory(invoice=InvoiceFactory(business=business, customer=customer, status="sent"))
+    ModuleAssignmentFactory(business=business)
+    api = make_api(owner, business)
+    api.raise_request_exception = False
+    return api
