@@ -200,6 +200,32 @@ describe("KAVI web app", { concurrency: false }, () => {
     owner.assertClean("in the KAVI panel");
   });
 
+  test("(f) make a forecast and compute the credit score", async () => {
+    const { page } = owner;
+    await page.getByTestId("nav-forecasts").click();
+    await settle(page, "page-forecasts");
+    // The business is new, so the page explains forecasts and offers to make one.
+    await page.getByTestId("empty-state").waitFor();
+    await page.getByTestId("forecast-horizon").selectOption("6");
+    await page.getByTestId("create-forecast").click();
+    await page.getByTestId("forecast-latest").waitFor({ timeout: 30_000 });
+    await page.getByTestId("forecast-chart").locator(".recharts-surface").first().waitFor();
+    assert.equal(await page.getByTestId("forecast-row").count(), 6, "one table row per month of the horizon");
+    assert.match(await page.getByTestId("forecast-row-balance").first().innerText(), /-?KES [\d,]+\.\d{2}/);
+    await page.getByTestId("forecast-accuracy").waitFor();
+
+    await page.getByTestId("nav-credit-score").click();
+    await settle(page, "page-credit-score");
+    await page.getByTestId("create-credit-score").click();
+    const value = page.getByTestId("credit-score-value");
+    await value.waitFor({ timeout: 30_000 });
+    const score = Number((await value.innerText()).trim());
+    assert.ok(Number.isInteger(score) && score >= 300 && score <= 850, `the score ${score} is on the 300-850 scale`);
+    assert.match(await page.getByTestId("credit-grade").innerText(), /[A-E]$/);
+    assert.ok((await page.getByTestId("credit-factor").count()) > 0, "the factors behind the score are listed");
+    owner.assertClean("on the forecast and credit-score pages");
+  });
+
   test("screenshots of the main pages at 1280 px and 390 px", async () => {
     const { page } = owner;
     const pages = [
@@ -211,6 +237,8 @@ describe("KAVI web app", { concurrency: false }, () => {
       ["suppliers", "/suppliers", "page-suppliers"],
       ["budgets", "/budgets", "page-budgets"],
       ["cash-flow", "/cash-flow", "page-cashflow"],
+      ["forecasts", "/forecasts", "page-forecasts"],
+      ["credit-score", "/credit-score", "page-credit-score"],
       ["team", "/team", "page-team"],
       ["activity", "/activity", "page-activity"],
       ["profile", "/profile", "page-profile"],
@@ -280,6 +308,8 @@ describe("KAVI web app", { concurrency: false }, () => {
         ["/customers", "page-customers"],
         ["/suppliers", "page-suppliers"],
         ["/budgets", "page-budgets"],
+        ["/forecasts", "page-forecasts"],
+        ["/credit-score", "page-credit-score"],
       ];
       const writeActions =
         '[data-testid^="create-"], [data-testid^="import-"], [data-testid^="edit-"], [data-testid^="delete-"], [data-testid="invoice-send"], [data-testid="invoice-record-payment"], [data-testid="invoice-cancel"], [data-testid="kavi-open"]';

@@ -20,6 +20,8 @@ const Customers = lazy(() => import("@/pages/Customers"));
 const Suppliers = lazy(() => import("@/pages/Suppliers"));
 const Budgets = lazy(() => import("@/pages/Budgets"));
 const CashFlow = lazy(() => import("@/pages/CashFlow"));
+const Forecasts = lazy(() => import("@/pages/Forecasts"));
+const CreditScore = lazy(() => import("@/pages/CreditScore"));
 const Team = lazy(() => import("@/pages/Team"));
 const ActivityLog = lazy(() => import("@/pages/ActivityLog"));
 const Profile = lazy(() => import("@/pages/Profile"));
@@ -128,6 +130,8 @@ export const router = createBrowserRouter([
           { path: "/suppliers", element: <Suppliers /> },
           { path: "/budgets", element: <Budgets /> },
           { path: "/cash-flow", element: <CashFlow /> },
+          { path: "/forecasts", element: <Forecasts /> },
+          { path: "/credit-score", element: <CreditScore /> },
           { path: "/team", element: <Team /> },
           { path: "/activity", element: <ActivityLog /> },
           { path: "/profile", element: <Profile /> },

@@ -216,3 +216,75 @@ export interface Profile {
   language_preference?: Lang;
   currency_preference?: string;
 }
+
+/** One month of a forecast (`period` is YYYY-MM, starting with the current month). */
+export interface ForecastPeriod {
+  period: string;
+  income: string;
+  expense: string;
+  net: string;
+  balance: string;
+  balance_low: string;
+  balance_high: string;
+  recorded_income?: string;
+  recorded_expense?: string;
+}
+
+/** Misses on the held-out months: mae is money, mape a percentage (null when the actuals were all zero). */
+export interface BacktestError {
+  mae: string;
+  mape: string | null;
+}
+
+export interface ForecastBacktest {
+  status: "ok" | "insufficient history";
+  detail?: string;
+  method?: string | null;
+  history_months?: number;
+  history_from?: string | null;
+  history_to?: string | null;
+  training_months?: number;
+  holdout_months?: number;
+  months?: string[];
+  income?: BacktestError | null;
+  expense?: BacktestError | null;
+  net?: BacktestError | null;
+  band?: { level?: number; z?: string; sigma_net?: string; errors_used?: number; basis?: string };
+}
+
+export interface Forecast {
+  id: number;
+  horizon_months: number;
+  method: string;
+  currency?: string;
+  opening_balance?: string;
+  periods: ForecastPeriod[];
+  backtest?: ForecastBacktest;
+  created_by?: number | null;
+  created_at: string;
+}
+
+export type CreditImpact = "positive" | "neutral" | "negative";
+
+export interface CreditFactor {
+  name: string;
+  label?: string;
+  /** decimal string in `unit`; null when there was nothing to measure */
+  value: string | null;
+  unit?: "months" | "percent";
+  /** 0 to 1, as a decimal string */
+  score?: string;
+  weight: string;
+  impact: CreditImpact;
+  explanation: string;
+}
+
+export interface CreditScore {
+  id: number;
+  score: number;
+  grade: string;
+  factors: CreditFactor[];
+  inputs?: unknown;
+  created_by?: number | null;
+  created_at: string;
+}

@@ -8,7 +8,7 @@ vi.stubGlobal("localStorage", {
   removeItem: (k: string) => void store.delete(k),
 });
 
-const { translate } = await import("@/lib/i18n");
+const { interpolate, messageKeys, translate } = await import("@/lib/i18n");
 const { safeNext } = await import("@/pages/auth/AuthLayout");
 
 describe("i18n", () => {
@@ -21,6 +21,17 @@ describe("i18n", () => {
   it("has a Swahili string for every navigation, button and KAVI key", async () => {
     const keys = ["nav.dashboard", "nav.transactions", "nav.invoices", "nav.customers", "nav.suppliers", "nav.budgets", "nav.cashflow", "nav.team", "nav.activity", "nav.profile", "nav.logout", "btn.save", "btn.cancel", "btn.newTransaction", "btn.newInvoice", "btn.recordPayment", "kavi.open", "kavi.placeholder", "kavi.send", "kavi.mic"] as const;
     for (const k of keys) expect(translate("sw", k), k).not.toBe(translate("en", k));
+  });
+  it("has a Swahili string for every forecast and credit-score key", () => {
+    const sw = messageKeys("sw");
+    const ours = messageKeys("en").filter((k) => k.startsWith("fc.") || k.startsWith("credit.") || k === "nav.forecasts" || k === "nav.credit");
+    expect(ours.length).toBeGreaterThan(40);
+    for (const k of ours) expect(sw, k).toContain(k);
+  });
+  it("fills placeholders and leaves unknown ones", () => {
+    expect(interpolate("Made {date} for {n} months", { date: "3 Mar 2026", n: 3 })).toBe("Made 3 Mar 2026 for 3 months");
+    expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");
+    expect(interpolate(translate("sw", "fc.monthsOption"), { n: 6 })).toBe("Miezi 6");
   });
 });
 

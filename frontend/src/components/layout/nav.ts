@@ -1,4 +1,4 @@
-import { Activity, ArrowLeftRight, FileText, LayoutDashboard, PiggyBank, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
+import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "@/lib/i18n";
 import { canAdmin } from "@/lib/roles";
 import type { Role } from "@/lib/types";
@@ -19,6 +19,8 @@ export const NAV: NavItem[] = [
   { to: "/suppliers", label: "nav.suppliers", icon: Truck, testId: "nav-suppliers" },
   { to: "/budgets", label: "nav.budgets", icon: PiggyBank, testId: "nav-budgets" },
   { to: "/cash-flow", label: "nav.cashflow", icon: Waves, testId: "nav-cashflow" },
+  { to: "/forecasts", label: "nav.forecasts", icon: ChartSpline, testId: "nav-forecasts" },
+  { to: "/credit-score", label: "nav.credit", icon: Gauge, testId: "nav-credit-score" },
   { to: "/team", label: "nav.team", icon: Users, testId: "nav-team", visible: canAdmin },
   { to: "/activity", label: "nav.activity", icon: Activity, testId: "nav-activity", visible: canAdmin },
 ];
