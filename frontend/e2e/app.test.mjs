@@ -226,6 +226,64 @@ describe("KAVI web app", { concurrency: false }, () => {
     owner.assertClean("on the forecast and credit-score pages");
   });
 
+  test("(g) set up M-Pesa and request a payment on the invoice", async () => {
+    const { page, errors } = owner;
+    await page.getByTestId("nav-mpesa").click();
+    await settle(page, "page-mpesa-settings");
+    assert.equal(await page.getByTestId("mpesa-credentials-status").getAttribute("data-set"), "false");
+    await page.getByTestId("mpesa-requests").getByTestId("empty-state").waitFor();
+    const secrets = { key: `ck-${RUN}`, secret: `cs-${RUN}-secret`, passkey: `pk-${RUN}-passkey` };
+    await page.getByTestId("mpesa-shortcode").fill("174379");
+    await page.getByTestId("mpesa-environment").selectOption("sandbox");
+    await page.getByTestId("mpesa-consumer-key").fill(secrets.key);
+    await page.getByTestId("mpesa-consumer-secret").fill(secrets.secret);
+    await page.getByTestId("mpesa-passkey").fill(secrets.passkey);
+    await page.getByTestId("mpesa-save").click();
+    // Saved: the credentials read as set, the boxes are empty again and the secrets appear nowhere.
+    await page.locator('[data-testid="mpesa-credentials-status"][data-set="true"]').waitFor();
+    await page.waitForFunction(() =>
+      ["mpesa-consumer-key", "mpesa-consumer-secret", "mpesa-passkey"].every((id) => document.querySelector(`[data-testid="${id}"]`)?.value === ""),
+    );
+    await page.getByTestId("mpesa-url-callback").waitFor();
+    assert.match(await page.getByTestId("mpesa-url-callback").inputValue(), /^https?:\/\/.+\/api\/v1\/finance\/mpesa\/callback\/[^/]+\/$/);
+    assert.equal(await page.getByTestId("mpesa-shortcode").inputValue(), "174379");
+    assert.equal(await page.getByTestId("mpesa-environment").inputValue(), "sandbox");
+    for (const id of ["mpesa-consumer-key", "mpesa-consumer-secret", "mpesa-passkey"]) {
+      assert.equal(await page.getByTestId(id).inputValue(), "", `${id} is not echoed back`);
+    }
+    const html = await page.content();
+    for (const value of Object.values(secrets)) assert.ok(!html.includes(value), "a saved credential is not in the page");
+    owner.assertClean("on the M-Pesa settings page");
+
+    // The invoice from flow (b) is partly paid: M-Pesa can collect the rest.
+    await page.getByTestId("nav-invoices").click();
+    await settle(page, "page-invoices");
+    await page.locator('[data-testid="invoice-row"] a').first().click();
+    await settle(page, "page-invoice-detail");
+    await page.getByTestId("invoice-mpesa-request").click();
+    const dialog = page.getByTestId("mpesa-dialog");
+    await dialog.waitFor();
+    // Prefilled from the customer, and the balance in whole shillings (2,827.99 due).
+    await page.waitForFunction(() => /712\s?345\s?678$/.test(document.querySelector('[data-testid="mpesa-phone"]')?.value ?? ""));
+    assert.equal(await page.getByTestId("mpesa-amount").inputValue(), "2827.00");
+    await page.getByTestId("mpesa-submit").click();
+    // `make e2e` points Daraja at a closed local port: the backend answers 502 with its own message.
+    await page.getByTestId("mpesa-error").waitFor({ timeout: 45_000 });
+    const message = await page.getByTestId("mpesa-error").getByTestId("form-error").innerText();
+    assert.match(message, /M-Pesa/, "the backend's explanation is shown");
+    // The one expected failure: the browser logs the refused stk-push call. Only that entry is dropped.
+    const expected = new RegExp(`^console: Failed to load resource: the server responded with a status of 502 .*\\(${BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/api/v1/finance/mpesa/stk-push/\\)$`);
+    // Console events reach the test asynchronously: give the entry a moment to arrive.
+    for (let i = 0; i < 20 && !errors.some((e) => expected.test(e)); i++) await page.waitForTimeout(100);
+    const at = errors.findIndex((e) => expected.test(e));
+    assert.ok(at >= 0, `the refused request was logged: ${errors.join(" | ")}`);
+    errors.splice(at, 1);
+    await screenshot(page, "mpesa-request-1280");
+    await page.getByTestId("dialog-close").click();
+    await dialog.waitFor({ state: "detached" });
+    owner.assertClean("when requesting an M-Pesa payment");
+  });
+
   test("screenshots of the main pages at 1280 px and 390 px", async () => {
     const { page } = owner;
     const pages = [
@@ -242,6 +300,7 @@ describe("KAVI web app", { concurrency: false }, () => {
       ["team", "/team", "page-team"],
       ["activity", "/activity", "page-activity"],
       ["profile", "/profile", "page-profile"],
+      ["mpesa-settings", "/settings/mpesa", "page-mpesa-settings"],
     ];
     try {
     for (const [viewport, label] of [
@@ -310,9 +369,10 @@ describe("KAVI web app", { concurrency: false }, () => {
         ["/budgets", "page-budgets"],
         ["/forecasts", "page-forecasts"],
         ["/credit-score", "page-credit-score"],
+        ["/settings/mpesa", "page-mpesa-settings"],
       ];
       const writeActions =
-        '[data-testid^="create-"], [data-testid^="import-"], [data-testid^="edit-"], [data-testid^="delete-"], [data-testid="invoice-send"], [data-testid="invoice-record-payment"], [data-testid="invoice-cancel"], [data-testid="kavi-open"]';
+        '[data-testid^="create-"], [data-testid^="import-"], [data-testid^="edit-"], [data-testid^="delete-"], [data-testid="invoice-send"], [data-testid="invoice-record-payment"], [data-testid="invoice-cancel"], [data-testid="invoice-mpesa-request"], [data-testid="kavi-open"]';
       for (const [path, marker] of checks) {
         await page.goto(`${BASE_URL}${path}`);
         await settle(page, marker);
@@ -321,6 +381,11 @@ describe("KAVI web app", { concurrency: false }, () => {
         const named = await page.getByRole("button", { name: /^(new|add|create|import)\b/i }).count();
         assert.equal(named, 0, `a viewer sees a create button on ${path}`);
       }
+      // The M-Pesa settings are for admins: a viewer is told whom to ask.
+      await page.goto(`${BASE_URL}/settings/mpesa`);
+      await settle(page, "page-mpesa-settings");
+      await page.getByTestId("mpesa-admin-only").waitFor();
+      assert.equal(await page.getByTestId("mpesa-settings-form").count(), 0);
       // Nor on an invoice's page
       await page.goto(`${BASE_URL}/invoices`);
       await settle(page, "page-invoices");

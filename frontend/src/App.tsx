@@ -25,6 +25,7 @@ const CreditScore = lazy(() => import("@/pages/CreditScore"));
 const Team = lazy(() => import("@/pages/Team"));
 const ActivityLog = lazy(() => import("@/pages/ActivityLog"));
 const Profile = lazy(() => import("@/pages/Profile"));
+const MpesaSettings = lazy(() => import("@/pages/MpesaSettings"));
 const NotFound = lazy(() => import("@/pages/NotFound"));
 
 function FullPageLoading() {
@@ -135,6 +136,7 @@ export const router = createBrowserRouter([
           { path: "/team", element: <Team /> },
           { path: "/activity", element: <ActivityLog /> },
           { path: "/profile", element: <Profile /> },
+          { path: "/settings/mpesa", element: <MpesaSettings /> },
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -288,3 +288,49 @@ export interface CreditScore {
   created_by?: number | null;
   created_at: string;
 }
+
+export type MpesaEnvironment = "sandbox" | "production";
+
+/** GET/PATCH /finance/mpesa/ (admin+). Credentials are write-only: `has_credentials` says whether they are stored. */
+export interface MpesaSettings {
+  shortcode: string;
+  environment: MpesaEnvironment;
+  account_reference?: string;
+  has_credentials: boolean;
+  /** null until the settings are first saved */
+  callback_url: string | null;
+  validation_url: string | null;
+  confirmation_url: string | null;
+  updated_at?: string | null;
+}
+
+/** What the settings form sends; a credential left out keeps its stored value. */
+export interface MpesaSettingsInput {
+  shortcode?: string;
+  environment?: MpesaEnvironment;
+  account_reference?: string;
+  consumer_key?: string;
+  consumer_secret?: string;
+  passkey?: string;
+}
+
+export type StkStatus = "pending" | "success" | "failed" | "cancelled";
+
+/** An M-Pesa payment prompt (STK push) sent to a customer's phone. */
+export interface MpesaStkRequest {
+  id: number;
+  invoice: number | null;
+  invoice_number?: string | null;
+  phone: string;
+  amount: string;
+  merchant_request_id?: string;
+  checkout_request_id?: string;
+  status: StkStatus;
+  result_code?: number | null;
+  result_desc?: string;
+  mpesa_receipt?: string;
+  transaction?: number | null;
+  requested_by?: number | null;
+  created_at: string;
+  updated_at?: string;
+}

@@ -28,6 +28,13 @@ describe("i18n", () => {
     expect(ours.length).toBeGreaterThan(40);
     for (const k of ours) expect(sw, k).toContain(k);
   });
+  it("has a Swahili string for every M-Pesa key", () => {
+    const sw = messageKeys("sw");
+    const ours = messageKeys("en").filter((k) => k.startsWith("mpesa.") || k === "nav.mpesa");
+    expect(ours.length).toBeGreaterThan(50);
+    for (const k of ours) expect(sw, k).toContain(k);
+    expect(translate("sw", "mpesa.waiting")).not.toBe(translate("en", "mpesa.waiting"));
+  });
   it("fills placeholders and leaves unknown ones", () => {
     expect(interpolate("Made {date} for {n} months", { date: "3 Mar 2026", n: 3 })).toBe("Made 3 Mar 2026 for 3 months");
     expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");

@@ -1,4 +1,4 @@
-import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
+import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Smartphone, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "@/lib/i18n";
 import { canAdmin } from "@/lib/roles";
 import type { Role } from "@/lib/types";
@@ -22,5 +22,7 @@ export const NAV: NavItem[] = [
   { to: "/forecasts", label: "nav.forecasts", icon: ChartSpline, testId: "nav-forecasts" },
   { to: "/credit-score", label: "nav.credit", icon: Gauge, testId: "nav-credit-score" },
   { to: "/team", label: "nav.team", icon: Users, testId: "nav-team", visible: canAdmin },
+  // Everyone sees the M-Pesa requests; only admins and owners see and change the settings.
+  { to: "/settings/mpesa", label: "nav.mpesa", icon: Smartphone, testId: "nav-mpesa" },
   { to: "/activity", label: "nav.activity", icon: Activity, testId: "nav-activity", visible: canAdmin },
 ];

@@ -1,8 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Ban, Download, HandCoins, Send } from "lucide-react";
+import { ArrowLeft, Ban, Download, HandCoins, Send, Smartphone } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { ErrorState, Money, StatusBadge } from "@/components/common";
+import { StkRequestDialog } from "@/components/mpesa/StkRequestDialog";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
@@ -16,6 +17,7 @@ import { api, bizKey } from "@/lib/client";
 import { fieldError, formError, useBizMutation } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
 import { lineTotals } from "@/lib/invoiceMath";
+import { canRequestMpesa } from "@/lib/mpesa";
 import { centsToString, formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
 import { PAYMENT_METHODS } from "@/lib/options";
 import { canWrite } from "@/lib/roles";
@@ -112,6 +114,7 @@ export default function InvoiceDetail() {
   const { id } = useParams();
   const role = useRole();
   const [paying, setPaying] = useState(false);
+  const [requestingMpesa, setRequestingMpesa] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [downloading, setDownloading] = useState(false);
   const customerName = useCustomerName();
@@ -164,6 +167,8 @@ export default function InvoiceDetail() {
   const status = inv.status;
   const canSend = writer && ["draft", "sent", "overdue", "partially_paid"].includes(status);
   const canPay = writer && ["draft", "sent", "overdue", "partially_paid"].includes(status) && (moneyToCents(inv.balance_due) ?? 0n) > 0n;
+  // Staff and above may send an STK push (finance/api/mpesa.py `required_roles`).
+  const canMpesa = writer && canRequestMpesa(inv);
   const canCancel = writer && ["draft", "sent", "overdue"].includes(status);
   const items = Array.isArray(inv.items) ? inv.items : [];
 
@@ -196,6 +201,11 @@ export default function InvoiceDetail() {
           {canPay && (
             <Button size="sm" onClick={() => setPaying(true)} data-testid="invoice-record-payment">
               <HandCoins /> {t("btn.recordPayment")}
+            </Button>
+          )}
+          {canMpesa && (
+            <Button variant="outline" size="sm" onClick={() => setRequestingMpesa(true)} data-testid="invoice-mpesa-request">
+              <Smartphone /> {t("mpesa.request")}
             </Button>
           )}
           {canCancel && (
@@ -282,6 +292,7 @@ export default function InvoiceDetail() {
       </div>
 
       {paying && <PaymentDialog invoice={inv} onClose={() => setPaying(false)} />}
+      {requestingMpesa && <StkRequestDialog invoice={inv} onClose={() => setRequestingMpesa(false)} />}
       <ConfirmDialog
         open={confirmCancel}
         title="Cancel this invoice?"
