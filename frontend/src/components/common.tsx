@@ -1,4 +1,4 @@
-import { AlertTriangle, ChevronLeft, ChevronRight, type LucideIcon } from "lucide-react";
+import { AlertTriangle, ChevronLeft, ChevronRight, Loader2, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { errorMessage } from "@/lib/api";
 import { useT } from "@/lib/i18n";
@@ -6,6 +6,7 @@ import { formatMoney } from "@/lib/money";
 import { cn, humanize } from "@/lib/utils";
 import { Badge, type BadgeProps } from "./ui/badge";
 import { Button } from "./ui/button";
+import { FormError } from "./ui/field";
 
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
@@ -131,4 +132,22 @@ export function utilizationPercent(value: string | number | null | undefined, sp
     n = a > 0 ? (Number(spent) / a) * 100 : 0;
   }
   return Number.isFinite(n) ? n : 0;
+}
+
+/** A long action's state above a page: a spinner line while it runs, the reason when it failed.
+ *  Test ids: `${testId}-running`, `${testId}-error`. */
+export function RunStatus({ pending, error, running, failed, testId }: { pending: boolean; error: unknown; running: string; failed: string; testId: string }) {
+  if (pending) {
+    return (
+      <div className="mb-4 flex items-center gap-2 rounded-md border bg-accent/50 px-3 py-2 text-sm" role="status" data-testid={`${testId}-running`}>
+        <Loader2 className="size-4 animate-spin" aria-hidden /> {running}
+      </div>
+    );
+  }
+  if (!error) return null;
+  return (
+    <div className="mb-4" data-testid={`${testId}-error`}>
+      <FormError message={`${failed} ${errorMessage(error)}`} />
+    </div>
+  );
 }

@@ -1,13 +1,11 @@
-import { Gauge, Loader2, Minus, RefreshCw, TrendingDown, TrendingUp, type LucideIcon } from "lucide-react";
+import { Gauge, Minus, RefreshCw, TrendingDown, TrendingUp, type LucideIcon } from "lucide-react";
 import { lazy, Suspense, useMemo } from "react";
-import { EmptyState, ErrorState, PageHeader } from "@/components/common";
+import { EmptyState, ErrorState, PageHeader, RunStatus } from "@/components/common";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { FormError } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { useBizMutation, useList } from "@/lib/hooks";
 import { interpolate, useT, type MessageKey } from "@/lib/i18n";
@@ -128,16 +126,7 @@ export default function CreditScore() {
   return (
     <div data-testid="page-credit-score">
       <PageHeader title={t("nav.credit")} description={t("credit.description")} actions={writer && latest && button} />
-      {compute.isPending && (
-        <div className="mb-4 flex items-center gap-2 rounded-md border bg-accent/50 px-3 py-2 text-sm" role="status" data-testid="credit-running">
-          <Loader2 className="size-4 animate-spin" aria-hidden /> {t("credit.running")}
-        </div>
-      )}
-      {compute.isError && (
-        <div className="mb-4" data-testid="credit-error">
-          <FormError message={`${t("credit.failed")} ${errorMessage(compute.error)}`} />
-        </div>
-      )}
+      <RunStatus pending={compute.isPending} error={compute.isError ? compute.error : null} running={t("credit.running")} failed={t("credit.failed")} testId="credit" />
       {list.isPending ? (
         <div className="grid gap-4 lg:grid-cols-3" data-testid="loading">
           <Skeleton className="h-56" />

@@ -1,14 +1,12 @@
-import { Loader2, Plus, TrendingUp } from "lucide-react";
+import { Plus, TrendingUp } from "lucide-react";
 import { lazy, Suspense, useMemo, useState } from "react";
-import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
+import { EmptyState, ErrorState, Money, PageHeader, RunStatus } from "@/components/common";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { FormError } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
-import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { useBizMutation, useList } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
@@ -220,16 +218,7 @@ export default function Forecasts() {
         description={t("fc.description")}
         actions={writer && (latest || list.isPending || list.isError) && <HorizonControl value={horizon} onChange={setHorizon} onSubmit={run} busy={create.isPending} />}
       />
-      {create.isPending && (
-        <div className="mb-4 flex items-center gap-2 rounded-md border bg-accent/50 px-3 py-2 text-sm" role="status" data-testid="forecast-running">
-          <Loader2 className="size-4 animate-spin" aria-hidden /> {t("fc.running")}
-        </div>
-      )}
-      {create.isError && (
-        <div className="mb-4" data-testid="forecast-error">
-          <FormError message={`${t("fc.failed")} ${errorMessage(create.error)}`} />
-        </div>
-      )}
+      <RunStatus pending={create.isPending} error={create.isError ? create.error : null} running={t("fc.running")} failed={t("fc.failed")} testId="forecast" />
       {list.isPending ? (
         <div className="grid gap-4" data-testid="loading">
           <Skeleton className="h-24" />
