@@ -22,6 +22,8 @@ FAKE_AWS = textwrap.dedent(
     with open(os.environ["FAKE_LOG"], "a") as log:
         log.write(json.dumps([os.path.basename(sys.argv[0]), *args]) + "\\n")
     if os.path.basename(sys.argv[0]) == "docker":
+        if "--password-stdin" in args:
+            sys.stdin.read()  # as the real one does; exiting unread can break the writer's pipe
         sys.exit(0)
     text = " ".join(args)
     outputs = {{
