@@ -4,8 +4,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -71,6 +72,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             _body("in_use", "This record is still used by other records (such as transactions or invoices)."),
             status=status.HTTP_409_CONFLICT,
         )
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(_body("too_large", "The request body is too large."), status=413)
+    elif isinstance(exc, RecursionError):
+        # A decoder (JSON in a form field, say) recursed on input nested too deep for it.
+        return Response(_body("parse_error", "The input is nested too deeply."), status=400)
+    elif isinstance(exc, DataError):
+        # A value the column can't hold (a number out of its range) that validation let through.
+        logger.warning("Data error turned into 400: %s", exc)
+        return Response(
+            _body("out_of_range", "A value is too large or otherwise out of range for the books."),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     elif isinstance(exc, IntegrityError):
         # A unique constraint lost a race with another request: the client can retry or change input.
         logger.warning("Integrity error turned into 409: %s", exc)
@@ -108,4 +121,6 @@ def json_server_error(request: Any) -> JsonResponse:
 
 
 def json_bad_request(request: Any, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(_body("too_large", "The request body is too large."), status=413)
     return JsonResponse(_body("bad_request", "Bad request."), status=400)
