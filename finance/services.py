@@ -30,6 +30,7 @@ from .models import (
     TransactionType,
 )
 from .rollups import deltas_for, key_for, rollup_apply, rollup_rebuild
+from .validators import check_money_range
 
 
 def business_tz(business: Business) -> zoneinfo.ZoneInfo:
@@ -241,6 +242,7 @@ def _write_items(invoice: Invoice, items: list[dict[str, Any]]) -> None:
         )
     for row in rows:
         _clean(row, exclude=["invoice", "business"])
+    check_money_range(subtotal=subtotal, tax_amount=tax_total, total_amount=subtotal + tax_total)
     InvoiceItem.objects.bulk_create(rows)
     invoice.subtotal, invoice.tax_amount, invoice.total_amount = subtotal, tax_total, subtotal + tax_total
 
@@ -521,6 +523,9 @@ def invoice_item_update(*, instance: InvoiceItem, actor: Any, data: dict[str, An
         invoice.subtotal = sum((t[0] for t in totals), ZERO)
         invoice.tax_amount = sum((t[1] for t in totals), ZERO)
         invoice.total_amount = invoice.subtotal + invoice.tax_amount
+        check_money_range(
+            subtotal=invoice.subtotal, tax_amount=invoice.tax_amount, total_amount=invoice.total_amount
+        )
         invoice.save(update_fields=["subtotal", "tax_amount", "total_amount", "updated_at"])
         books_touch(business_id=invoice.business_id)
         audit_log(

@@ -1,12 +1,15 @@
 """Translation between JSON and the users app; rules live in services."""
 
+import datetime as dt
 from typing import Any, cast
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
+from core.fields import BoundedDateField
 from core.permissions import Role
 
 from ..models import (
@@ -136,6 +139,10 @@ class ProfileSerializer(serializers.ModelSerializer):
     )
     last_name = serializers.CharField(
         source="user.last_name", max_length=150, required=False, allow_blank=True
+    )
+    # Birth dates reach further back than the books (1970); none is in the future.
+    date_of_birth = BoundedDateField(
+        low=dt.date(1900, 1, 1), high=timezone.localdate, required=False, allow_null=True
     )
 
     class Meta:
