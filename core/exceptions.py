@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import dbguard
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,13 @@ def _body(code: str, detail: str, fields: Any = None, **extra: Any) -> dict[str,
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if dbguard.is_unavailable(exc):
+        dbguard.note(exc)
+        return Response(
+            _body(dbguard.CODE, dbguard.DETAIL),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": dbguard.retry_after()},
+        )
     if isinstance(exc, ApplicationError):
         return Response(_body(exc.code, exc.message, exc.fields, **exc.extra), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -1,6 +1,8 @@
 """Rate limits as fixed-window counters in the shared cache (Redis in production): one atomic
 INCR per request, instead of DRF's default list of every request time in the window, which grows
-to the size of the limit and is read and rewritten on every request. Rates come from settings."""
+to the size of the limit and is read and rewritten on every request. Rates come from settings.
+While Redis is unreachable the counters live in each process's memory (core.cache.incr_window), so
+the limits still hold, per process, and a Redis outage never turns into 500s."""
 
 import time
 from typing import Any

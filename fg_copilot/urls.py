@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import spa
-from core.api.views import HealthView
+from core.api.views import HealthView, LiveView
 from finance.api.views import DashboardViewSet
 from users.api.urls import auth_urlpatterns
 
@@ -23,6 +23,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("api/health/", HealthView.as_view(), name="health"),
+    path("api/health/live/", LiveView.as_view(), name="health-live"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     # Everything else belongs to the React app's router (but unknown /api/ paths stay 404).

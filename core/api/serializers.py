@@ -90,6 +90,12 @@ class PingSerializer(serializers.Serializer):
 
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded", "down"])
-    database = serializers.CharField()
-    cache = serializers.CharField()
+    database = serializers.CharField(help_text="`ok` or `unavailable`")
+    cache = serializers.CharField(help_text="`ok` or `unavailable` (Redis)")
+    version = serializers.CharField()
+
+
+class LiveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "down"])
+    database = serializers.CharField(help_text="`ok` or `unavailable`")
     version = serializers.CharField()

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import dbguard, selectors, services
+from ..cache import RedisCache
 from ..models import ModuleAssignment, UserSession
 from ..permissions import IsSuperAdmin, Role
 from ..tenancy import (
@@ -106,8 +107,28 @@ class AdminAnalyticsView(APIView):
         return Response(selectors.admin_analytics())
 
 
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure means the database can't serve
+        dbguard.note(exc)
+        return "unavailable"
+    return "ok"
+
+
+def _cache_state() -> str:
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return "ok" if backend.ping() else "unavailable"
+    backend.set("health-probe", "1", timeout=5)
+    return "ok" if backend.get("health-probe") == "1" else "unavailable"
+
+
 class HealthView(APIView):
-    """Probed by the load balancer: no auth, no throttling."""
+    """Everything this task depends on: 200 `ok`; 503 `degraded` while only the cache (Redis) is
+    unreachable (the API still serves: this is for monitors); 503 `down` without the database.
+    Not the load balancer's check, which is LiveView: a Redis outage must not drain every task."""
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
@@ -115,23 +136,26 @@ class HealthView(APIView):
 
     @extend_schema(responses={200: s.HealthSerializer, 503: s.HealthSerializer}, auth=[])
     def get(self, request: Request) -> Response:
-        database = cache_state = "ok"
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except Exception:  # any failure means the database can't serve
-            database = "unavailable"
-        try:
-            cache.set("health-probe", "1", timeout=5)
-            if cache.get("health-probe") != "1":
-                cache_state = "unavailable"
-        except Exception:
-            cache_state = "unavailable"
+        database, cache_state = _database_state(), _cache_state()
+        state = "ok" if cache_state == "ok" else "degraded"
+        if database != "ok":
+            state = "down"
+        body = {"status": state, "database": database, "cache": cache_state, "version": settings.VERSION}
+        code = status.HTTP_200_OK if state == "ok" else status.HTTP_503_SERVICE_UNAVAILABLE
+        return Response(body, status=code)
+
+
+class LiveView(APIView):
+    """The load balancer's (and the container's) check: 200 while this process can serve, which
+    needs its database but not Redis; 503 `down` without the database."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes: list[Any] = []
+
+    @extend_schema(responses={200: s.LiveSerializer, 503: s.LiveSerializer}, auth=[])
+    def get(self, request: Request) -> Response:
+        database = _database_state()
         healthy = database == "ok"
-        body = {
-            "status": ("ok" if cache_state == "ok" else "degraded") if healthy else "down",
-            "database": database,
-            "cache": cache_state,
-            "version": settings.VERSION,
-        }
+        body = {"status": "ok" if healthy else "down", "database": database, "version": settings.VERSION}
         return Response(body, status=status.HTTP_200_OK if healthy else status.HTTP_503_SERVICE_UNAVAILABLE)

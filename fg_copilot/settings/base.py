@@ -6,7 +6,7 @@ from typing import Any
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_optional, env_str
+from .env import env_bool, env_float, env_int, env_list, env_optional, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # While the database is unreachable: 503 database_unavailable with Retry-After, fast (core/dbguard.py).
+    "core.dbguard.DatabaseGuardMiddleware",
     # Oversized (413) and too deeply nested (400) bodies are refused before anything reads them.
     "core.parsers.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,15 +96,26 @@ if DATABASE_URL:
     # Django's own cursors bind on the client and are never prepared, whatever the threshold.
     DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
     _db["OPTIONS"]["prepare_threshold"] = 5 if DB_PREPARED_STATEMENTS else None
+    # An unreachable database must answer 503 within 2 s (core/dbguard.py), not hang: libpq gives up
+    # connecting after this (2 s is its minimum), and a request waits for a pooled connection at
+    # most DB_POOL_TIMEOUT. Each worker thread holds at most one connection, so with
+    # GUNICORN_THREADS <= max_size a healthy server never waits that long.
+    _db["OPTIONS"]["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 2)
     if env_bool("DB_POOL", True):
         _db["OPTIONS"]["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": env_int("DB_POOL_MAX_SIZE", 10),
-            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+            "timeout": env_float("DB_POOL_TIMEOUT", 1.0),
+            # While the server is down the pool retries a connection with a growing backoff; give up
+            # on an attempt quickly instead, so the next request starts a fresh one and the pool is
+            # back within a second or so of the database.
+            "reconnect_timeout": env_float("DB_POOL_RECONNECT_TIMEOUT", 2.0),
         }
     else:
         _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
-        _db["CONN_HEALTH_CHECKS"] = True
+    # Pooled or persistent, a connection is checked before it is handed out, so one that a database
+    # restart broke is replaced instead of failing a request after recovery.
+    _db["CONN_HEALTH_CHECKS"] = env_bool("DB_HEALTH_CHECKS", True)
     DATABASES = {"default": _db}
 else:
     VAR_DIR.mkdir(exist_ok=True)
@@ -124,6 +137,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kavi"),
             "TIMEOUT": 300,
+            # Redis is a cache, not a dependency: a dead one costs a short timeout, then core.cache
+            # skips it for a moment, and reads miss and writes are skipped meanwhile.
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+                "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+            },
         }
     }
 else:
