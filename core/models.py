@@ -1,10 +1,12 @@
-"""Platform records: the audit trail, sign-in sessions, failed sign-ins and feature modules."""
+"""Platform records: the audit trail, sign-in sessions, failed sign-ins, feature modules and
+idempotency keys."""
 
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .tenancy import BusinessOwnedModel, BusinessQuerySet
 
@@ -168,3 +170,46 @@ class ModuleAssignment(BusinessOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.module} {'on' if self.enabled else 'off'}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's `Idempotency-Key` for one signed-in POST (see core.idempotency): claimed before
+    the view runs, then holding the first 2xx response for replay until it expires."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a route outside any business (creating a business, say).
+    business = models.ForeignKey(
+        "users.Business", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=64)
+    method = models.CharField(max_length=8)
+    path = models.TextField()
+    # sha256 of method, path, media type and body: the same key with another request is a conflict.
+    request_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    response_body = models.BinaryField(default=b"", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "business", "key"],
+                name="idempotency_key_unique_per_business",
+                condition=models.Q(business__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotency_key_unique_without_business",
+                condition=models.Q(business__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.method} {self.path} {self.status}"

@@ -35,4 +35,22 @@ class AutoSchema(BaseAutoSchema):
                     description="The active business. Optional when you belong to exactly one.",
                 )
             )
+        from .idempotency import HEADER, MAX_KEY_LENGTH, applies_to
+
+        if applies_to(type(self.view), self.method):
+            params.append(
+                OpenApiParameter(
+                    HEADER,
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[ -~]+$"},
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "A client-chosen key (visible ASCII, at most 64 characters). A repeat with the "
+                        "same key, user and business within 24 hours returns the first 2xx response "
+                        "with `Idempotent-Replayed: true` and creates nothing; the same key with "
+                        "another body is 409 `idempotency_conflict`, and while the first request runs "
+                        "409 `idempotency_in_progress` with `Retry-After`. Error responses are not kept."
+                    ),
+                )
+            )
         return params

@@ -19,10 +19,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
-CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After"]
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Retry-After", "Idempotent-Replayed"]
 from corsheaders.defaults import default_headers  # noqa: E402
 
-CORS_ALLOW_HEADERS = (*default_headers, "x-business-id")
+CORS_ALLOW_HEADERS = (*default_headers, "x-business-id", "idempotency-key")
 # The public address of the web app, used in e-mailed links.
 FRONTEND_URL = env_str("FRONTEND_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # Last: it claims an Idempotency-Key just before the view and keeps its response (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "fg_copilot.urls"
@@ -227,6 +229,11 @@ MPESA_TIMEOUT_SECONDS = env_int("MPESA_TIMEOUT_SECONDS", 10)
 FIELD_ENCRYPTION_KEY = env_optional("FIELD_ENCRYPTION_KEY")
 
 # --- API
+# A repeated Idempotency-Key is answered from the first response for this long; a claim whose
+# request never finished (a killed worker) is taken over after the stale time (> GUNICORN_TIMEOUT).
+IDEMPOTENCY_KEY_TTL_SECONDS = env_int("IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 60 * 60)
+IDEMPOTENCY_CLAIM_STALE_SECONDS = env_int("IDEMPOTENCY_CLAIM_STALE_SECONDS", 120)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
