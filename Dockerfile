@@ -54,7 +54,8 @@ USER 10001:10001
 EXPOSE 8000
 
 # The health view answers only a Host that ALLOWED_HOSTS accepts, so the probe sends the first one.
+# /api/health/live/ needs the database but not Redis, like the ALB's check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.'); h = 'localhost' if h in ('', '*') else h; r.urlopen(r.Request('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/api/health/', headers={'Host': h}), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.'); h = 'localhost' if h in ('', '*') else h; r.urlopen(r.Request('http://127.0.0.1:' + os.environ.get('PORT', '8000') + '/api/health/live/', headers={'Host': h}), timeout=4)"]
 
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "fg_copilot.wsgi:application"]

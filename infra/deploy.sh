@@ -183,7 +183,7 @@ cmd_release() {
   # 2. Migrate, and stop here if that fails: the old code keeps serving.
   run_migrations
   # 3. Roll the service onto the new image. CloudFormation waits until ECS is steady; the
-  #    deployment circuit breaker rolls back tasks that don't pass /api/health/.
+  #    deployment circuit breaker rolls back tasks that don't pass /api/health/live/.
   deploy_stack app "${parameters[@]}" "ImageTag=$IMAGE_TAG" "MigrationImageTag=$IMAGE_TAG"
   deploy_stack cdn "EnvironmentName=$ENVIRONMENT" "AppDomainName=$APP_DOMAIN" \
     "OriginDomainName=$ORIGIN_DOMAIN" "CloudFrontCertificateArn=$CLOUDFRONT_CERTIFICATE_ARN" \

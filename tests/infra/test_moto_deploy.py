@@ -227,7 +227,9 @@ def test_load_balancer_redirects_http_and_checks_health(deployed):
     (forward,) = https["DefaultActions"]
     (group,) = elb.describe_target_groups(TargetGroupArns=[forward["TargetGroupArn"]])["TargetGroups"]
     assert (
-        group["HealthCheckPath"] == "/api/health/" and group["Port"] == 8000 and group["TargetType"] == "ip"
+        group["HealthCheckPath"] == "/api/health/live/"
+        and group["Port"] == 8000
+        and group["TargetType"] == "ip"
     )
     assert group["VpcId"] == deployed.outputs["network"]["VpcId"]
 

@@ -274,7 +274,7 @@ def test_http_redirects_to_https_everywhere():
     assert by_port[443]["Certificates"] == [{"CertificateArn": {"Ref": "CertificateArn"}}]
     assert re.match(r"ELBSecurityPolicy-TLS13-1-2", by_port[443]["SslPolicy"])
     target_group = TEMPLATES["app"]["Resources"]["TargetGroup"]["Properties"]
-    assert target_group["HealthCheckPath"] == "/api/health/" and target_group["Port"] == 8000
+    assert target_group["HealthCheckPath"] == "/api/health/live/" and target_group["Port"] == 8000
 
     config = TEMPLATES["cdn"]["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
