@@ -1,6 +1,11 @@
 """Fixtures shared by the whole suite."""
 
+import datetime as dt
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -20,6 +25,20 @@ def _clear_cache() -> None:
             client.delete(key)
     else:
         cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pretend_today():
+    """KAVI_TEST_TODAY=2027-02-28 (or 2027-02-28T23:30, Nairobi time; noon when no time is given) runs
+    the suite with the clock moved there and ticking, to find tests that depend on the calendar.
+    Tests that freeze their own clock still see their own date."""
+    value = os.environ.get("KAVI_TEST_TODAY")
+    if not value:
+        yield
+        return
+    moment = dt.datetime.fromisoformat(value if "T" in value else f"{value}T12:00")
+    with time_machine.travel(moment.replace(tzinfo=zoneinfo.ZoneInfo("Africa/Nairobi")), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
