@@ -102,6 +102,13 @@ class Transaction(BusinessOwnedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True, validators=[validate_receipt])
+    # Money received that no invoice took (it was already settled, or the payment was more than its
+    # balance): a customer credit when `customer` is set, else an unapplied payment. Either way the
+    # owner sees it (/finance/mpesa/unapplied-payments/); `unapplied_invoice` is what it was meant for.
+    unapplied = models.BooleanField(default=False)
+    unapplied_invoice = models.ForeignKey(
+        "finance.Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="unapplied_payments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,6 +131,11 @@ class Transaction(BusinessOwnedModel):
             models.Index(fields=["business", "supplier", "-transaction_date"], name="txn_business_supplier"),
             models.Index(fields=["business", "customer", "-transaction_date"], name="txn_business_customer"),
             models.Index(fields=["business", "reference_number"], name="txn_business_reference"),
+            models.Index(
+                fields=["business", "-transaction_date"],
+                condition=Q(unapplied=True),
+                name="txn_business_unapplied",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Sum, When
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import status
@@ -53,6 +54,9 @@ BASE_URLS: dict[str, str] = {
 }
 CREDENTIAL_FIELDS = ("consumer_key", "consumer_secret", "passkey")
 SALES_CATEGORY = "M-Pesa Sales"  # the category finance.imports gives M-Pesa income
+# Money meant for an invoice that could not take it (see _book_unapplied).
+CREDIT_CATEGORY = "Customer Credit"
+UNAPPLIED_CATEGORY = "Unapplied Payments"
 OPEN_INVOICE_STATUSES = (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
 # Daraja's own limits: AccountReference is at most 12 characters, TransactionDesc at most 13.
 ACCOUNT_REFERENCE_MAX = 12
@@ -404,12 +408,65 @@ def _check_invoice(invoice: Invoice, amount: Decimal) -> None:
         )
 
 
+def _pending_window() -> dt.timedelta:
+    # Daraja gives up on an unanswered prompt after about a minute and usually says so in a callback;
+    # a request it never reports on stops holding the invoice's balance after this long.
+    return dt.timedelta(minutes=float(getattr(settings, "MPESA_STK_PENDING_MINUTES", 5)))
+
+
+def stk_pending_total(*, invoice: Invoice) -> Decimal:
+    """What the invoice's unanswered STK pushes ask for: they hold that much of its balance."""
+    total = (
+        MpesaStkRequest.objects.filter(
+            business_id=invoice.business_id,
+            invoice=invoice,
+            status=StkStatus.PENDING,
+            created_at__gte=timezone.now() - _pending_window(),
+        )
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return quantize(total or Decimal(0))
+
+
+def _stk_reserve(
+    *, business: Business, actor: Any, phone: str, amount: Decimal, invoice: Invoice | None
+) -> MpesaStkRequest:
+    """Records the request before Daraja is asked. Against an invoice, the invoice row is locked
+    and the pending requests are counted, so concurrent pushes can't ask for more than it's owed."""
+    with transaction.atomic():
+        if invoice is not None:
+            invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, business=business)
+            _check_invoice(invoice, amount)
+            pending = stk_pending_total(invoice=invoice)
+            available = invoice.balance_due - pending
+            room = format_money(max(available, Decimal(0)), invoice.currency)
+            if amount > available:
+                raise ConflictError(
+                    "pending_exceeds_balance",
+                    f"Payment requests of {format_money(pending, invoice.currency)} are already waiting "
+                    f"on {invoice.invoice_number}; at most {room} "
+                    "more can be requested until they are paid or expire.",
+                    extra={"balance_due": f"{invoice.balance_due:.2f}", "pending": f"{pending:.2f}"},
+                )
+        return MpesaStkRequest.objects.create(
+            business=business,
+            invoice=invoice,
+            phone=phone,
+            amount=quantize(amount),
+            status=StkStatus.PENDING,
+            requested_by=actor if getattr(actor, "pk", None) else None,
+        )
+
+
 def mpesa_stk_push(
     *, business: Business, actor: Any, phone: str, amount: Decimal, invoice: Invoice | None, origin: str
 ) -> MpesaStkRequest:
     """Sends a payment prompt to the customer's phone and records the pending request.
 
-    Daraja is called outside any database transaction, so no lock is held while it answers.
+    The request is reserved first in a short transaction; Daraja is then called outside any
+    transaction, so no lock is held while it answers. If Daraja refuses or can't be reached the
+    reservation is removed: no prompt was sent, so nothing holds the invoice's balance.
     """
     try:
         phone = normalise_phone(phone)
@@ -430,6 +487,7 @@ def mpesa_stk_push(
         mpesa_settings = _settings_ensure(business=business, actor=actor)
     reference = account_reference_for(invoice.invoice_number) if invoice else ""
     reference = reference or mpesa_settings.account_reference or account_reference_for(business.legal_name)
+    stk = _stk_reserve(business=business, actor=actor, phone=phone, amount=amount, invoice=invoice)
     try:
         answer = DarajaClient(credentials).stk_push(
             amount=int(amount),
@@ -438,22 +496,18 @@ def mpesa_stk_push(
             account_reference=reference or "Payment",
             description="Payment",
         )
-    except DarajaError as exc:
-        raise ApplicationError(
-            "mpesa_unavailable", str(exc), status_code=status.HTTP_502_BAD_GATEWAY
-        ) from exc
+    except BaseException as exc:
+        MpesaStkRequest.objects.filter(pk=stk.pk, status=StkStatus.PENDING, checkout_request_id="").delete()
+        if isinstance(exc, DarajaError):
+            raise ApplicationError(
+                "mpesa_unavailable", str(exc), status_code=status.HTTP_502_BAD_GATEWAY
+            ) from exc
+        raise
     with transaction.atomic():
-        stk = MpesaStkRequest.objects.create(
-            business=business,
-            invoice=invoice,
-            phone=phone,
-            amount=quantize(amount),
-            merchant_request_id=str(answer.get("MerchantRequestID") or "")[:100],
-            checkout_request_id=str(answer["CheckoutRequestID"])[:100],
-            status=StkStatus.PENDING,
-            result_desc=str(answer.get("CustomerMessage") or answer.get("ResponseDescription") or "")[:300],
-            requested_by=actor if getattr(actor, "pk", None) else None,
-        )
+        stk.merchant_request_id = str(answer.get("MerchantRequestID") or "")[:100]
+        stk.checkout_request_id = str(answer["CheckoutRequestID"])[:100]
+        stk.result_desc = str(answer.get("CustomerMessage") or answer.get("ResponseDescription") or "")[:300]
+        stk.save(update_fields=["merchant_request_id", "checkout_request_id", "result_desc", "updated_at"])
         audit_log(actor=actor, action="mpesa.stk_push", business=business, obj=stk, after=_stk_snapshot(stk))
     return stk
 
@@ -506,6 +560,97 @@ def _existing(business: Business, external_id: str) -> Transaction | None:
     return Transaction.objects.filter(business=business, external_id=external_id).first()
 
 
+def _not_applicable(invoice: Invoice, amount: Decimal) -> str:
+    """Why (part of) a payment can't go to the invoice, for the credit's description."""
+    if invoice.currency != "KES":
+        return f"it is in {invoice.currency}"
+    if invoice.status not in OPEN_INVOICE_STATUSES:
+        return f"it is {invoice.get_status_display().lower()}"
+    return f"nothing is due on it ({format_money(amount, 'KES')} is more than its balance)"
+
+
+def _invoice_balance(invoice: Invoice) -> Decimal:
+    if invoice.status not in OPEN_INVOICE_STATUSES or invoice.currency != "KES":
+        return Decimal(0)
+    return max(invoice.balance_due, Decimal(0))
+
+
+def _book_sale(
+    *,
+    business: Business,
+    amount: Decimal,
+    moment: dt.datetime,
+    receipt: str,
+    description: str,
+    external_id: str,
+) -> Transaction:
+    return services.transaction_create(
+        business=business,
+        actor=None,
+        data={
+            "amount": amount,
+            "currency": "KES",
+            "transaction_type": TransactionType.INCOME,
+            "category": SALES_CATEGORY,
+            "description": description[:500],
+            "payment_method": PaymentMethod.MPESA,
+            "transaction_date": moment,
+            "reference_number": receipt,
+            "external_id": external_id,
+            "status": TransactionStatus.COMPLETED,
+        },
+    )
+
+
+def _book_unapplied(
+    *,
+    business: Business,
+    invoice: Invoice,
+    amount: Decimal,
+    moment: dt.datetime,
+    receipt: str,
+    description: str,
+    external_id: str,
+) -> Transaction:
+    """Money meant for `invoice` that it can't take: income (it arrived), held as the customer's
+    credit and shown to the owner as unapplied, never as a plain sale."""
+    reason = _not_applicable(invoice, amount)
+    txn = services.transaction_create(
+        business=business,
+        actor=None,
+        data={
+            "amount": amount,
+            "currency": "KES",
+            "transaction_type": TransactionType.INCOME,
+            "category": CREDIT_CATEGORY if invoice.customer_id else UNAPPLIED_CATEGORY,
+            "description": f"{description} (not applied to {invoice.invoice_number}: {reason})"[:500],
+            "payment_method": PaymentMethod.MPESA,
+            "transaction_date": moment,
+            "reference_number": receipt,
+            "external_id": external_id,
+            "status": TransactionStatus.COMPLETED,
+            "customer": invoice.customer,
+            "unapplied": True,
+            "unapplied_invoice": invoice,
+        },
+    )
+    audit_log(
+        actor=None,
+        action="mpesa.payment_unapplied",
+        business=business,
+        obj=txn,
+        after={
+            "invoice_id": invoice.pk,
+            "invoice_number": invoice.invoice_number,
+            "customer_id": invoice.customer_id,
+            "amount": f"{amount:.2f}",
+            "receipt": receipt,
+            "reason": reason,
+        },
+    )
+    return txn
+
+
 def _record_income(
     *,
     business: Business,
@@ -515,10 +660,13 @@ def _record_income(
     description: str,
     invoice: Invoice | None,
 ) -> Transaction:
-    """Books a received M-Pesa payment once: against the invoice when it still fits, else as sales.
+    """Books a received M-Pesa payment exactly once: against the invoice up to its balance, the rest
+    (all of it when the invoice is already paid or cancelled) as the customer's unapplied credit;
+    without an invoice, as sales.
 
     The external id is the one finance.imports gives the same receipt, so a later statement import
-    counts it as a duplicate, and a second callback for the same receipt finds it here.
+    counts it as a duplicate, and a second callback for the same receipt finds it here. The invoice
+    row is locked before that check, so concurrent deliveries for one invoice are applied one by one.
     """
     external_id = f"mpesa:{receipt}"
     found = _existing(business, external_id)
@@ -526,39 +674,47 @@ def _record_income(
         return found
     try:
         with transaction.atomic():
-            if invoice is not None:
-                try:
-                    with transaction.atomic():
-                        return services.invoice_mark_paid(
-                            instance=invoice,
-                            actor=None,
-                            amount=amount,
-                            paid_on=moment.astimezone(services.business_tz(business)).date(),
-                            payment_method=PaymentMethod.MPESA,
-                            reference=receipt,
-                            external_id=external_id,
-                        )
-                except ApplicationError as exc:
-                    # The money arrived whatever happened to the invoice since (paid in cash, cancelled):
-                    # it is booked as sales so the books still match the M-Pesa statement.
-                    logger.warning("M-Pesa %s not applied to invoice %s: %s", receipt, invoice.pk, exc)
-                    description = f"{description} (not applied to {invoice.invoice_number}: {exc.message})"
-            return services.transaction_create(
+            if invoice is None:
+                return _book_sale(
+                    business=business,
+                    amount=amount,
+                    moment=moment,
+                    receipt=receipt,
+                    description=description,
+                    external_id=external_id,
+                )
+            invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, business=business)
+            found = _existing(business, external_id)
+            if found is not None:
+                return found
+            applied = min(amount, _invoice_balance(invoice))
+            payment: Transaction | None = None
+            if applied > 0:
+                payment = services.invoice_mark_paid(
+                    instance=invoice,
+                    actor=None,
+                    amount=applied,
+                    paid_on=moment.astimezone(services.business_tz(business)).date(),
+                    payment_method=PaymentMethod.MPESA,
+                    reference=receipt,
+                    external_id=external_id,
+                )
+            rest = amount - applied
+            if payment is not None and rest <= 0:
+                return payment
+            if payment is not None:
+                invoice.refresh_from_db()
+            logger.warning("M-Pesa %s: %s not applied to invoice %s", receipt, rest, invoice.pk)
+            credit = _book_unapplied(
                 business=business,
-                actor=None,
-                data={
-                    "amount": amount,
-                    "currency": "KES",
-                    "transaction_type": TransactionType.INCOME,
-                    "category": SALES_CATEGORY,
-                    "description": description[:500],
-                    "payment_method": PaymentMethod.MPESA,
-                    "transaction_date": moment,
-                    "reference_number": receipt,
-                    "external_id": external_id,
-                    "status": TransactionStatus.COMPLETED,
-                },
+                invoice=invoice,
+                amount=rest,
+                moment=moment,
+                receipt=receipt,
+                description=description,
+                external_id=external_id if payment is None else f"{external_id}:credit",
             )
+            return payment or credit
     except (IntegrityError, ApplicationError):
         # A concurrent callback for the same receipt won the race; its row is the payment.
         found = _existing(business, external_id)
@@ -651,26 +807,29 @@ def c2b_validate(*, payload: Any) -> dict[str, Any]:
     return ACCEPTED
 
 
-def _open_invoice(business: Business, bill_reference: str, amount: Decimal) -> Invoice | None:
+def _invoice_named(business: Business, bill_reference: str) -> Invoice | None:
+    """The invoice a paybill account number names, whatever its status: money for a settled one
+    becomes the customer's credit rather than an anonymous sale."""
     key = _reference_key(bill_reference)
     if not key:
         return None
-    candidates = Invoice.objects.filter(business=business, status__in=OPEN_INVOICE_STATUSES, currency="KES")
+    candidates = Invoice.objects.filter(business=business)
     invoice = candidates.filter(invoice_number__iexact=bill_reference.strip()).first()
     if invoice is None:
         # Customers type the account number as they please ("inv 2026 0001"), and STK pushes send it
-        # without separators, so numbers are compared by their letters and digits alone.
-        numbers = candidates.values_list("pk", "invoice_number")
-        pk = next((pk for pk, number in numbers if _reference_key(number) == key), None)
+        # without separators, so numbers are compared by their letters and digits alone; open
+        # invoices first, when two numbers differ only by separators.
+        numbers = candidates.order_by(
+            Case(When(status__in=OPEN_INVOICE_STATUSES, then=0), default=1), "-issue_date", "-id"
+        ).values_list("pk", "invoice_number")
+        pk = next((pk for pk, number in numbers.iterator() if _reference_key(number) == key), None)
         invoice = candidates.filter(pk=pk).first() if pk else None
-    if invoice is None or amount > invoice.balance_due:
-        return None
     return invoice
 
 
 def mpesa_c2b_confirm(*, mpesa_settings: MpesaSettings, payload: Any) -> Transaction:
-    """Books a completed paybill or till payment, against the invoice its account number names
-    when that invoice is open and the amount fits, else as sales. Idempotent by receipt."""
+    """Books a completed paybill or till payment: against the invoice its account number names (up
+    to its balance, the rest as the customer's credit), else as sales. Idempotent by receipt."""
     if not isinstance(payload, dict):
         raise MalformedCallback("expected a JSON object")
     receipt = _receipt(payload.get("TransID"))
@@ -693,5 +852,5 @@ def mpesa_c2b_confirm(*, mpesa_settings: MpesaSettings, payload: Any) -> Transac
         moment=_moment(payload.get("TransTime")),
         receipt=receipt,
         description=description,
-        invoice=_open_invoice(business, bill_reference, amount),
+        invoice=_invoice_named(business, bill_reference),
     )

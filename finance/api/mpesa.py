@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exceptions import ApplicationError
+from core.models import Module
 from core.money import MoneyField
 from core.permissions import Role
 from core.tenancy import (
@@ -30,7 +31,7 @@ from core.tenancy import (
 )
 
 from .. import mpesa
-from ..models import Invoice, MpesaSettings, MpesaStkRequest, StkStatus
+from ..models import Invoice, MpesaSettings, MpesaStkRequest, StkStatus, Transaction
 
 # --- Serializers -------------------------------------------------------------------------------------
 
@@ -81,6 +82,8 @@ class MpesaSettingsSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+        # Null until the settings are first saved.
+        extra_kwargs = {"updated_at": {"allow_null": True}}
 
     def _urls(self, instance: MpesaSettings) -> dict[str, str | None]:
         request = self.context.get("request")
@@ -131,6 +134,38 @@ class StkPushSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
 
 
+class UnappliedPaymentSerializer(serializers.ModelSerializer):
+    amount = MoneyField(read_only=True)
+    mpesa_receipt = serializers.CharField(source="reference_number", read_only=True)
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, allow_null=True, default=None
+    )
+    invoice: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        source="unapplied_invoice", read_only=True, allow_null=True
+    )
+    invoice_number = serializers.CharField(
+        source="unapplied_invoice.invoice_number", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id",
+            "amount",
+            "currency",
+            "transaction_date",
+            "mpesa_receipt",
+            "customer",
+            "customer_name",
+            "invoice",
+            "invoice_number",
+            "category",
+            "description",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class CallbackAckSerializer(serializers.Serializer):
     ResultCode = serializers.JSONField(help_text="0 accepts; a C2B000xx code rejects a C2B validation.")
     ResultDesc = serializers.CharField()
@@ -143,6 +178,8 @@ class CallbackAckSerializer(serializers.Serializer):
 class MpesaSettingsViewSet(BusinessScopedGenericViewSet):
     """The business's Daraja app. Credentials are write-only; `has_credentials` says whether they
     are stored. The callback URLs are what to register with Safaricom."""
+
+    module = Module.MPESA
 
     queryset = MpesaSettings.objects.all()
     serializer_class = MpesaSettingsSerializer
@@ -184,6 +221,8 @@ class StkRequestFilter(django_filters.FilterSet):
 class MpesaStkRequestViewSet(BusinessScopedReadOnlyViewSet):
     """M-Pesa payment prompts (STK push) sent to customers' phones; poll one until it is paid or failed."""
 
+    module = Module.MPESA
+
     queryset = MpesaStkRequest.objects.all()
     serializer_class = MpesaStkRequestSerializer
     filterset_class = StkRequestFilter
@@ -209,6 +248,23 @@ class MpesaStkRequestViewSet(BusinessScopedReadOnlyViewSet):
         return Response(
             self.get_serializer(self.get_queryset().get(pk=stk.pk)).data, status=status.HTTP_201_CREATED
         )
+
+
+# A list, routed by hand (see `urlpatterns`); each row is also at /finance/transactions/{id}/.
+class UnappliedPaymentViewSet(mixins.ListModelMixin, BusinessScopedGenericViewSet):
+    """M-Pesa money that arrived for an invoice that could not take it (already paid or cancelled,
+    or more than its balance): held as the customer's credit for the owner to refund or apply.
+    Each is also an income transaction (category Customer Credit or Unapplied Payments)."""
+
+    module = Module.MPESA
+    queryset = Transaction.objects.filter(unapplied=True)
+    serializer_class = UnappliedPaymentSerializer
+    filterset_fields = ["customer"]
+    ordering_fields = ["transaction_date", "amount"]
+    ordering = ["-transaction_date", "-id"]
+
+    def refine_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("customer", "unapplied_invoice")
 
 
 # --- Public callbacks --------------------------------------------------------------------------------------
@@ -300,6 +356,11 @@ urlpatterns = [
         name="mpesa-settings",
     ),
     path("mpesa/stk-push/", MpesaStkRequestViewSet.as_view({"post": "push"}), name="mpesa-stk-push"),
+    path(
+        "mpesa/unapplied-payments/",
+        UnappliedPaymentViewSet.as_view({"get": "list"}),
+        name="mpesa-unapplied-payment-list",
+    ),
     path("mpesa/callback/<str:token>/", StkCallbackView.as_view(), name="mpesa-callback"),
     path("mpesa/validation/<str:token>/", C2BValidationView.as_view(), name="mpesa-validation"),
     path("mpesa/confirmation/<str:token>/", C2BConfirmationView.as_view(), name="mpesa-confirmation"),

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from cryptography.fernet import Fernet
 from django.db import connection
 
@@ -585,10 +586,22 @@ def test_money_arrives_after_the_invoice_was_settled_otherwise(business, owner, 
     )
 
     stk.refresh_from_db()
+    invoice.refresh_from_db()
     assert stk.status == "success"
-    assert stk.transaction.invoice is None and stk.transaction.category == "M-Pesa Sales"
+    # Never a silent sale, never an overpayment: the customer's credit, shown to the owner.
+    credit = stk.transaction
+    assert credit.invoice is None and credit.category == "Customer Credit"
+    assert credit.unapplied and credit.unapplied_invoice == invoice and credit.customer == invoice.customer
+    assert credit.external_id == "mpesa:SGR7K2LQ1P" and credit.amount == Decimal("1500.00")
     assert "not applied to" in stk.transaction.description
+    assert invoice.amount_paid == Decimal("1500.00") and invoice.status == "paid"
     assert Transaction.objects.filter(business=business, transaction_type="income").count() == 2
+    listed = make_api(owner, business).get("/api/v1/finance/mpesa/unapplied-payments/").json()["results"]
+    assert [(p["id"], p["amount"], p["mpesa_receipt"], p["invoice"], p["customer"]) for p in listed] == [
+        (credit.pk, "1500.00", "SGR7K2LQ1P", invoice.pk, invoice.customer_id)
+    ]
+    audit = ActivityLog.objects.get(action="mpesa.payment_unapplied", object_id=str(credit.pk))
+    assert (audit.after or {})["reason"] == "it is paid" and (audit.after or {})["invoice_id"] == invoice.pk
 
 
 def test_failed_result(business, staff, make_api, daraja):
@@ -712,11 +725,6 @@ def test_c2b_confirmation_pays_the_invoice_its_account_names(business, make_api,
     invoice = sent_invoice(business, total="3000.00", invoice_number="INV-2026-0042")
     url = callback_url(mpesa_settings, "confirmation")
 
-    # Too much for the invoice: booked as sales, the invoice untouched.
-    assert post_raw(make_api(), url, c2b("SGR7K2LQ6U", "3500.00", "INV-2026-0042")).status_code == 200
-    invoice.refresh_from_db()
-    assert invoice.amount_paid == 0
-
     # Typed loosely by the customer, it still names the invoice.
     assert post_raw(make_api(), url, c2b("SGR7K2LQ7V", "1000.00", "inv 2026 0042")).status_code == 200
     assert post_raw(make_api(), url, c2b("SGR7K2LQ8W", "2000.00", "INV-2026-0042")).status_code == 200
@@ -724,6 +732,21 @@ def test_c2b_confirmation_pays_the_invoice_its_account_names(business, make_api,
     assert invoice.status == "paid" and invoice.amount_paid == Decimal("3000.00")
     payments = Transaction.objects.filter(invoice=invoice).order_by("external_id")
     assert [p.external_id for p in payments] == ["mpesa:SGR7K2LQ7V", "mpesa:SGR7K2LQ8W"]
+    assert not Transaction.objects.filter(unapplied=True).exists()
+
+    # Too much for an invoice: it takes its balance and the rest is the customer's credit, not a sale.
+    other = sent_invoice(business, total="3000.00", invoice_number="INV-2026-0043")
+    assert post_raw(make_api(), url, c2b("SGR7K2LQ6U", "3500.00", "INV-2026-0043")).status_code == 200
+    other.refresh_from_db()
+    assert other.status == "paid" and other.amount_paid == Decimal("3000.00")
+    paid, credit = Transaction.objects.filter(reference_number="SGR7K2LQ6U").order_by("external_id")
+    assert (paid.invoice, paid.amount, paid.external_id) == (other, Decimal("3000.00"), "mpesa:SGR7K2LQ6U")
+    assert (credit.invoice, credit.unapplied_invoice, credit.amount) == (None, other, Decimal("500.00"))
+    assert credit.unapplied and credit.category == "Customer Credit" and credit.customer == other.customer
+    assert credit.external_id == "mpesa:SGR7K2LQ6U:credit"
+    # Delivered again: nothing more is booked.
+    assert post_raw(make_api(), url, c2b("SGR7K2LQ6U", "3500.00", "INV-2026-0043")).status_code == 200
+    assert Transaction.objects.filter(reference_number="SGR7K2LQ6U").count() == 2
 
 
 def test_c2b_confirmation_refuses_nonsense(business, api, daraja):
@@ -802,3 +825,144 @@ def test_callbacks_with_nul_characters_are_answered_not_crashed(business, staff,
         ):
             body = c2b("SGR7K2LQZZ", "10.00").replace(f'"{field}": ', f'"{field}": "{value}", "x": ', 1)
             assert post_raw(anon, callback_url(mpesa_settings, kind), body).status_code in (200, 400), body
+
+
+# --- Money under races: pending pushes hold the invoice's balance ----------------------------------------
+
+
+def _approve(daraja_side, mpesa_settings: MpesaSettings, stk: MpesaStkRequest, receipt: str) -> None:
+    raw = stk_result(stk.checkout_request_id, receipt=receipt, amount=f"{stk.amount:.2f}")
+    assert post_raw(daraja_side, callback_url(mpesa_settings), raw).status_code == 200
+
+
+def _pending_total(invoice) -> Decimal:
+    return mpesa.stk_pending_total(invoice=invoice)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("amount", "accepted"), [("100", 1), ("40", 2)])
+def test_concurrent_pushes_never_ask_for_more_than_the_balance(
+    business, staff, make_api, daraja, amount, accepted
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that serves concurrent connections")
+    mpesa_settings = configure(business)
+    invoice = sent_invoice(business, total="100.00")
+    start = threading.Barrier(5)
+    answers: list[Any] = []
+    errors: list[BaseException] = []
+
+    def push_one() -> None:
+        try:
+            api = make_api(staff, business)
+            start.wait()
+            answers.append(push(api, invoice=invoice.pk, amount=amount))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=push_one) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201] * accepted + [409] * (5 - accepted), [a.content for a in answers]
+    refused = [a.json() for a in answers if a.status_code == 409]
+    assert {r["code"] for r in refused} == {"pending_exceeds_balance"}
+    assert _pending_total(invoice) == Decimal(amount) * accepted <= Decimal("100.00")
+    # Daraja was only asked for what was accepted.
+    assert len(daraja.stk_bodies()) == accepted
+
+    # The customer approves every accepted prompt: the invoice is paid no more than its balance.
+    for number, stk in enumerate(MpesaStkRequest.objects.filter(invoice=invoice)):
+        _approve(make_api(), mpesa_settings, stk, receipt=f"SGR7K2LR{number}A")
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal(amount) * accepted <= invoice.total_amount
+    paid = sum(t.amount for t in Transaction.objects.filter(invoice=invoice))
+    assert paid == invoice.amount_paid
+    assert not Transaction.objects.filter(business=business, unapplied=True).exists()
+    assert not Transaction.objects.filter(business=business, category="M-Pesa Sales").exists()
+
+
+def test_a_pending_push_holds_the_balance_until_it_fails_or_expires(business, staff, owner, make_api, daraja):
+    mpesa_settings = configure(business)
+    invoice = sent_invoice(business, total="100.00")
+    with time_machine.travel(dt.datetime(2026, 3, 31, 9, 0, tzinfo=NAIROBI), tick=False) as clock:
+        api = make_api(staff, business)
+        first = push(api, invoice=invoice.pk, amount="100")
+        assert first.status_code == 201, first.content
+        refused = push(api, invoice=invoice.pk, amount="1")
+        assert refused.status_code == 409 and refused.json()["code"] == "pending_exceeds_balance"
+        assert (refused.json()["balance_due"], refused.json()["pending"]) == ("100.00", "100.00")
+
+        # The customer cancels on the phone: the hold is released.
+        stk = MpesaStkRequest.objects.get(pk=first.json()["id"])
+        raw = stk_result(stk.checkout_request_id, code=1032)
+        assert post_raw(make_api(), callback_url(mpesa_settings), raw).status_code == 200
+        second = push(api, invoice=invoice.pk, amount="60")
+        assert second.status_code == 201, second.content
+        assert push(api, invoice=invoice.pk, amount="41").status_code == 409
+
+        # Daraja never reports on the prompt: after the pending window it stops holding the balance.
+        clock.shift(dt.timedelta(minutes=6))
+        third = push(api, invoice=invoice.pk, amount="100")
+        assert third.status_code == 201, third.content
+
+        # Both prompts are then approved: the invoice takes its balance, the rest is the customer's
+        # credit (linked to the invoice and the receipt), never a plain sale.
+        late = MpesaStkRequest.objects.get(pk=second.json()["id"])
+        _approve(make_api(), mpesa_settings, late, receipt="SGR7K2LS1B")
+        _approve(
+            make_api(),
+            mpesa_settings,
+            MpesaStkRequest.objects.get(pk=third.json()["id"]),
+            receipt="SGR7K2LS2C",
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and invoice.amount_paid == Decimal("100.00")
+    payments = Transaction.objects.filter(invoice=invoice).order_by("external_id")
+    assert [(p.external_id, p.amount) for p in payments] == [
+        ("mpesa:SGR7K2LS1B", Decimal("60.00")),
+        ("mpesa:SGR7K2LS2C", Decimal("40.00")),
+    ]
+    credit = Transaction.objects.get(business=business, unapplied=True)
+    assert (credit.amount, credit.external_id, credit.unapplied_invoice) == (
+        Decimal("60.00"),
+        "mpesa:SGR7K2LS2C:credit",
+        invoice,
+    )
+    assert credit.customer == invoice.customer and credit.reference_number == "SGR7K2LS2C"
+    assert not Transaction.objects.filter(business=business, category="M-Pesa Sales").exists()
+    listed = make_api(owner, business).get("/api/v1/finance/mpesa/unapplied-payments/")
+    assert [(p["amount"], p["invoice_number"]) for p in listed.json()["results"]] == [
+        ("60.00", invoice.invoice_number)
+    ]
+
+
+def test_a_refused_push_releases_its_hold(business, staff, make_api, daraja):
+    configure(business)
+    invoice = sent_invoice(business, total="100.00")
+    api = make_api(staff, business)
+    daraja.mode = "fail"
+    assert push(api, invoice=invoice.pk, amount="100").status_code == 502
+    assert not MpesaStkRequest.objects.exists() and _pending_total(invoice) == 0
+    daraja.mode = "ok"
+    assert push(api, invoice=invoice.pk, amount="100").status_code == 201
+
+
+def test_a_c2b_payment_for_a_paid_invoice_becomes_a_credit_once(business, owner, make_api, daraja):
+    mpesa_settings = configure(business)
+    invoice = sent_invoice(business, total="800.00", invoice_number="INV-2026-0100")
+    owner_api = make_api(owner, business)
+    assert owner_api.post(f"/api/v1/finance/invoices/{invoice.pk}/mark_paid/", {}).status_code == 200
+    url = callback_url(mpesa_settings, "confirmation")
+    for _ in range(2):
+        assert post_raw(make_api(), url, c2b("SGR7K2LT1D", "800.00", "INV-2026-0100")).status_code == 200
+    credit = Transaction.objects.get(business=business, reference_number="SGR7K2LT1D")
+    assert credit.unapplied and credit.invoice is None and credit.unapplied_invoice == invoice
+    assert credit.category == "Customer Credit" and credit.external_id == "mpesa:SGR7K2LT1D"
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("800.00")
