@@ -67,3 +67,64 @@ class IsSuperAdmin(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
+
+
+# --- Feature modules ----------------------------------------------------------------------------------
+# A business (an assignment without a membership) or one member (with it) can have a module switched
+# off through /core/module-assignments/; a member's own assignment wins over the business's, and a
+# module nobody assigned is on. Business-scoped viewsets name their module (`module = Module.X`) and
+# the tenancy base viewset refuses the whole module with 403 `module_disabled`.
+
+MODULES_CACHE_SECONDS = 300  # a bound on staleness for writes that bypass the API (the Django admin)
+
+
+def _module_states(*, business_id: int, version: int) -> dict[str, Any]:
+    """{"business": {module: enabled}, "members": {membership_id: {module: enabled}}}, read once
+    per business and version of its books (an assignment change moves the version); with the cache
+    down it is one small query."""
+    from django.core.cache import cache
+
+    from .models import ModuleAssignment
+
+    key = f"modules:{business_id}:{version}"
+    states = cache.get(key)
+    if states is None:
+        states = {"business": {}, "members": {}}
+        rows = (
+            ModuleAssignment.objects.filter(business_id=business_id)
+            .order_by()
+            .values_list("membership_id", "module", "enabled")
+        )
+        for membership_id, module, enabled in rows:
+            if membership_id is None:
+                states["business"][module] = enabled
+            else:
+                states["members"].setdefault(membership_id, {})[module] = enabled
+        cache.set(key, states, timeout=MODULES_CACHE_SECONDS)
+    return states
+
+
+def modules_for(*, business: Any, membership_id: int | None) -> dict[str, bool]:
+    """Every module and whether it is on for this member of `business` (a super admin who is not a
+    member gets the business's own switches)."""
+    from .models import Module
+
+    states = _module_states(business_id=business.pk, version=business.books_version)
+    member: dict[str, bool] = states["members"].get(membership_id, {}) if membership_id else {}
+    return {
+        module: bool(member.get(module, states["business"].get(module, True))) for module in Module.values
+    }
+
+
+def module_enabled(*, business: Any, membership_id: int | None, module: str) -> bool:
+    return modules_for(business=business, membership_id=membership_id)[module]
+
+
+def module_assignments_changed(*, business_id: int) -> None:
+    """Moves the business's version so every worker reads the new switches on its next request
+    (called in the same database transaction as the change)."""
+    from django.db.models import F
+
+    from users.models import Business
+
+    Business.objects.filter(pk=business_id).update(books_version=F("books_version") + 1)

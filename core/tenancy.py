@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from .exceptions import ApplicationError
-from .permissions import HasBusinessRole, Role
+from .permissions import HasBusinessRole, Role, module_enabled
 
 if TYPE_CHECKING:
     from users.models import Business, User
@@ -42,6 +42,8 @@ class ActiveBusiness:
     # None only for a super admin reading across all businesses (see `superuser_sees_all`).
     business: Business | None
     role: Role
+    # The caller's membership; None for a super admin acting on a business they don't belong to.
+    membership_id: int | None = None
 
 
 def request_user(request: Request | HttpRequest) -> User:
@@ -67,7 +69,7 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
             .order_by()[:1]
         )
         if found:
-            return ActiveBusiness(found[0].business, Role(found[0].role))
+            return ActiveBusiness(found[0].business, Role(found[0].role), found[0].pk)
         if user.is_superuser:
             business = Business.objects.filter(pk=business_id).first()
             if business is None:
@@ -76,7 +78,7 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
         raise exceptions.PermissionDenied("You are not a member of this business.")
     memberships = list(Membership.objects.select_related("business").filter(user=user).order_by()[:2])
     if len(memberships) == 1:
-        return ActiveBusiness(memberships[0].business, Role(memberships[0].role))
+        return ActiveBusiness(memberships[0].business, Role(memberships[0].role), memberships[0].pk)
     raise ApplicationError("business_required", f"Choose a business with the {BUSINESS_HEADER} header.")
 
 
@@ -102,6 +104,8 @@ class BusinessScopedGenericViewSet(viewsets.GenericViewSet):
     superuser_sees_all: ClassVar[bool] = False
     permission_classes = [IsAuthenticated, HasBusinessRole]
     required_roles: ClassVar[dict[str, Role]] = {}
+    # The feature module (core.models.Module) the endpoints belong to; None: always available.
+    module: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -109,6 +113,21 @@ class BusinessScopedGenericViewSet(viewsets.GenericViewSet):
             raise TypeError(
                 f"{cls.__name__} overrides get_queryset; override refine_queryset instead so the "
                 "business scope stays in place."
+            )
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        if self.module is None or request.method == "OPTIONS" or getattr(self, "swagger_fake_view", False):
+            return
+        active = self.active
+        if active.business is not None and not module_enabled(
+            business=active.business, membership_id=active.membership_id, module=self.module
+        ):
+            raise ApplicationError(
+                "module_disabled",
+                f"The {self.module} module is switched off for you in this business.",
+                status_code=403,
+                extra={"module": self.module},
             )
 
     @property

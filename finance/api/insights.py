@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.models import Module
 from core.money import MoneyField
 from core.tenancy import BusinessScopedGenericViewSet, request_user
 
@@ -133,6 +134,7 @@ class _HistoryViewSet(
 
 
 class ForecastViewSet(_HistoryViewSet):
+    module = Module.FORECASTS
     serializer_class = ForecastSerializer
     queryset = Forecast.objects.all()
 
@@ -149,6 +151,7 @@ class ForecastViewSet(_HistoryViewSet):
 
 
 class CreditScoreViewSet(_HistoryViewSet):
+    module = Module.CREDIT
     serializer_class = CreditScoreSerializer
     queryset = CreditScore.objects.all()
 

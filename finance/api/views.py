@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
+from core.models import Module
 from core.pagination import NoCountPagination
 from core.permissions import Role
 from core.sql import fetch_page
@@ -41,6 +42,7 @@ REPORT = {200: OpenApiTypes.OBJECT}
 
 
 class SupplierViewSet(BusinessScopedModelViewSet):
+    module = Module.SUPPLIERS
     serializer_class = s.SupplierSerializer
     queryset = Supplier.objects.all()
     search_fields = ["name", "email", "phone", "category", "tax_id"]
@@ -49,6 +51,7 @@ class SupplierViewSet(BusinessScopedModelViewSet):
 
 
 class TransactionViewSet(BusinessScopedModelViewSet):
+    module = Module.TRANSACTIONS
     serializer_class = s.TransactionSerializer
     queryset = Transaction.objects.all()
     filter_backends = [TransactionFilterBackend, OrderingFilter]
@@ -181,6 +184,7 @@ def _default_range(business: Any, data: dict[str, Any], *, months: int) -> tuple
 
 
 class InvoiceViewSet(BusinessScopedModelViewSet):
+    module = Module.INVOICES
     serializer_class = s.InvoiceSerializer
     queryset = Invoice.objects.all()
     filterset_class = InvoiceFilter
@@ -267,6 +271,7 @@ class InvoiceItemViewSet(
 ):
     serializer_class = s.InvoiceItemSerializer
     queryset = InvoiceItem.objects.all()
+    module = Module.INVOICES
     filterset_fields = ["invoice"]
     ordering_fields = ["position", "id"]
 
@@ -277,6 +282,7 @@ class InvoiceItemViewSet(
 
 
 class BudgetViewSet(BusinessScopedModelViewSet):
+    module = Module.BUDGETS
     serializer_class = s.BudgetSerializer
     queryset = Budget.objects.all()
     filterset_class = BudgetFilter
@@ -301,6 +307,7 @@ class BudgetViewSet(BusinessScopedModelViewSet):
 
 
 class CashFlowViewSet(BusinessScopedGenericViewSet):
+    module = Module.CASHFLOW
     queryset = Transaction.objects.all()
     pagination_class = None
 

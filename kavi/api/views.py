@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.models import Module
 from core.permissions import Role
 from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedReadOnlyViewSet, request_user
 from core.throttles import KaviRateThrottle
@@ -27,6 +28,8 @@ ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, detail, fields?
 
 class ConversationViewSet(BusinessScopedReadOnlyViewSet):
     """The caller's own conversations with KAVI in the active business, newest first."""
+
+    module = Module.KAVI
 
     queryset = Conversation.objects.all()
     filter_backends: list[Any] = []
@@ -43,6 +46,8 @@ class ConversationViewSet(BusinessScopedReadOnlyViewSet):
 
 class KaviViewSet(BusinessScopedGenericViewSet):
     """Talk to KAVI (staff and up), hear it (staff and up), and read its insights (everyone)."""
+
+    module = Module.KAVI
 
     queryset = Conversation.objects.all()
     pagination_class = None

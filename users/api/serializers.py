@@ -4,13 +4,14 @@ import datetime as dt
 from typing import Any, cast
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from core.fields import BoundedDateField
-from core.permissions import Role
+from core.permissions import Role, modules_for
 
 from ..models import (
     Business,
@@ -29,12 +30,31 @@ class BusinessRefSerializer(serializers.ModelSerializer):
         fields = ["id", "legal_name", "dba_name", "currency", "timezone"]
 
 
+class ModulesSerializer(serializers.Serializer):
+    """Which feature modules are on for the member (core.models.Module); the app hides the rest."""
+
+    transactions = serializers.BooleanField()
+    invoices = serializers.BooleanField()
+    budgets = serializers.BooleanField()
+    cashflow = serializers.BooleanField()
+    forecasts = serializers.BooleanField()
+    credit = serializers.BooleanField()
+    suppliers = serializers.BooleanField()
+    kavi = serializers.BooleanField()
+    mpesa = serializers.BooleanField()
+
+
 class MembershipRefSerializer(serializers.ModelSerializer):
     business = BusinessRefSerializer(read_only=True)
+    modules = serializers.SerializerMethodField()
 
     class Meta:
         model = Membership
-        fields = ["id", "business", "role"]
+        fields = ["id", "business", "role", "modules"]
+
+    @extend_schema_field(ModulesSerializer)
+    def get_modules(self, membership: Membership) -> dict[str, bool]:
+        return modules_for(business=membership.business, membership_id=membership.pk)
 
 
 class UserSerializer(serializers.ModelSerializer):
