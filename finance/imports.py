@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from core.audit import audit_log, snapshot
 from core.money import quantize, to_decimal
@@ -23,6 +23,7 @@ from users.models import Business, Customer
 
 from .models import PaymentMethod, Supplier, Transaction, TransactionStatus, TransactionType
 from .services import transactions_bulk_insert
+from .validators import MONEY_MAX
 
 GENERIC_COLUMNS = ("transaction_date", "transaction_type", "category", "amount")
 MAX_ERRORS_REPORTED = 500
@@ -109,7 +110,7 @@ def parse_amount(value: str) -> Decimal:
         raise RowError(f"'{value}' is not an amount") from None
     if amount != quantize(amount):
         raise RowError(f"'{value}' has more than two decimal places")
-    if abs(amount) >= Decimal("1e13"):
+    if abs(amount) > MONEY_MAX:
         raise RowError(f"'{value}' is too large")
     return amount
 
@@ -152,6 +153,26 @@ class Directory:
 # --- Formats -------------------------------------------------------------------------------------------
 
 RowParser = Callable[[dict[str, str], int], list[dict[str, Any]]]
+EXTERNAL_ID_LENGTH = Transaction._meta.get_field("external_id").max_length or 100
+LABELS = {"_customer": "customer", "_supplier": "supplier"}
+
+
+def check_columns(values: dict[str, Any]) -> None:
+    """Every value fits its column before anything is inserted: text without NUL characters
+    (PostgreSQL refuses them) and within its length, amounts within numeric(15, 2). Dates were
+    range-checked when parsed."""
+    for name, value in values.items():
+        label = LABELS.get(name, name.replace("_", " "))
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise RowError(f"the {label} contains a NUL character")
+            if name in LABELS:
+                continue  # names are cut to their column by Directory
+            limit = Transaction._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                raise RowError(f"the {label} is longer than {limit} characters ({len(value)})")
+        elif isinstance(value, Decimal) and abs(value) > MONEY_MAX:
+            raise RowError(f"the {label} is larger than {MONEY_MAX}")
 
 
 def _choice(value: str, choices: Iterable[str], what: str, default: str | None = None) -> str:
@@ -181,15 +202,15 @@ def generic_rows(business: Business, directory: Directory) -> tuple[RowParser, t
         currency = (row.get("currency") or business.currency).strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise RowError(f"'{currency}' is not a currency code")
-        reference = (row.get("reference_number") or "").strip()[:100]
-        external = (row.get("external_id") or "").strip()[:100]
+        reference = (row.get("reference_number") or "").strip()
+        external = (row.get("external_id") or "").strip()
         values = {
             "transaction_date": parse_moment(row.get("transaction_date", ""), tz),
             "transaction_type": _choice(row.get("transaction_type", ""), TransactionType.values, "type"),
-            "category": " ".join((row.get("category") or "").split())[:100],
+            "category": " ".join((row.get("category") or "").split()),
             "amount": amount,
             "currency": currency,
-            "description": (row.get("description") or "").strip()[:500],
+            "description": (row.get("description") or "").strip(),
             "payment_method": _choice(
                 row.get("payment_method", ""), PaymentMethod.values, "payment method", "other"
             ),
@@ -198,7 +219,11 @@ def generic_rows(business: Business, directory: Directory) -> tuple[RowParser, t
         }
         if not external:
             if reference:
+                # The prefix must not push a long reference past the column: its digest stands in.
                 external = f"ref:{reference}"
+                if len(external) > EXTERNAL_ID_LENGTH:
+                    digest = hashlib.sha1(reference.encode(), usedforsecurity=False).hexdigest()
+                    external = f"ref#{digest}"
             else:
                 fingerprint = "|".join(
                     str(values[k])
@@ -293,7 +318,7 @@ def _normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (name or "").strip().lower()).strip("_")
 
 
-def read_rows(text: str, fmt: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+def read_rows(text: str, fmt: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | RowError]]]:
     """The header and (line number, row) pairs; M-Pesa exports carry preamble lines before the header."""
     lines = text.splitlines()
     start = 0
@@ -309,15 +334,27 @@ def read_rows(text: str, fmt: str) -> tuple[list[str], Iterator[tuple[int, dict[
         header = next(reader)
     except StopIteration:
         raise RowError("The file is empty.") from None
+    except csv.Error as exc:
+        raise RowError(f"The header row is unreadable ({exc}).") from None
     names = [_normalise_header(h) for h in header]
     if fmt == "mpesa":
         names = [MPESA_ALIASES.get(n, n) for n in names]
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for offset, values in enumerate(reader):
+    def rows() -> Iterator[tuple[int, dict[str, str] | RowError]]:
+        offset = 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
+                yield start + offset + 2, RowError(f"unreadable row ({exc})")
+                offset += 1
+                continue
+            offset += 1
             if not any(v.strip() for v in values):
                 continue
-            yield start + offset + 2, dict(zip(names, values, strict=False))
+            yield start + offset + 1, dict(zip(names, values, strict=False))
 
     return names, rows()
 
@@ -350,6 +387,27 @@ def import_transactions(
     batch: list[tuple[int, dict[str, Any]]] = []
     seen_in_file: set[str] = set()
 
+    def _insert(new: list[tuple[int, Transaction]]) -> None:
+        """The batch at once; if the database refuses it after all, row by row, so only the rows
+        it refuses are reported (or counted as duplicates when another import just added them)."""
+        try:
+            with transaction.atomic():
+                transactions_bulk_insert(business=business, actor=actor, transactions=[t for _, t in new])
+            result.created += len(new)
+            return
+        except (DataError, IntegrityError, ValueError):
+            pass
+        for line, txn in new:
+            txn.pk, txn._state.adding = None, True
+            try:
+                with transaction.atomic():
+                    transactions_bulk_insert(business=business, actor=actor, transactions=[txn])
+                result.created += 1
+            except IntegrityError:
+                result.duplicates += 1
+            except (DataError, ValueError) as exc:
+                result.error(line, f"the database refused the row ({str(exc).splitlines()[0]})")
+
     def flush() -> None:
         if not batch:
             return
@@ -360,7 +418,7 @@ def import_transactions(
                     "external_id", flat=True
                 )
             )
-            new: list[Transaction] = []
+            new: list[tuple[int, Transaction]] = []
             for line, values in batch:
                 if values["external_id"] in existing:
                     result.duplicates += 1
@@ -375,23 +433,29 @@ def import_transactions(
                     continue
                 values.pop("_supplier", None)
                 new.append(
-                    Transaction(
-                        business=business,
-                        customer=customer,
-                        supplier=supplier,
-                        user=actor if getattr(actor, "pk", None) else None,
-                        **values,
+                    (
+                        line,
+                        Transaction(
+                            business=business,
+                            customer=customer,
+                            supplier=supplier,
+                            user=actor if getattr(actor, "pk", None) else None,
+                            **values,
+                        ),
                     )
                 )
-            transactions_bulk_insert(business=business, actor=actor, transactions=new)
-            result.created += len(new)
+            _insert(new)
         if progress:
             progress(len(batch))
         batch.clear()
 
     for line, row in rows:
         try:
+            if isinstance(row, RowError):
+                raise row
             parsed = parse(row, line)
+            for values in parsed:
+                check_columns(values)
         except RowError as exc:
             result.error(line, str(exc))
             continue
