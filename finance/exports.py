@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,11 +52,29 @@ def _rows(queryset: QuerySet) -> Iterator[list[Any]]:
         yield ["" if v is None else v for v in row]
 
 
+# Spreadsheet apps run a cell that starts with one of these as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def _sanitise(value: Any) -> Any:
-    # Spreadsheet apps run cells that start with these as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not value[1:2].isdigit():
+    """Text that a spreadsheet would run is prefixed with a quote, which makes it plain text there;
+    a plain number such as -1500.00 stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    value = _sanitise(value)
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    # openpyxl stores any string that starts with "=" as a formula; say outright that it is text.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def csv_stream(queryset: QuerySet) -> Iterator[str]:
@@ -81,7 +100,7 @@ def xlsx_bytes(queryset: QuerySet) -> bytes:
     sheet.append(COLUMNS)
     for row in _rows(queryset):
         row[4] = Decimal(row[4])
-        sheet.append([_sanitise(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
