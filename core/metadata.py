@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from rest_framework.metadata import SimpleMetadata
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request, clone_request
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,12 @@ class Metadata(SimpleMetadata):
     without a queryset (the profile) or without a row in the URL. The fields are public in the
     schema anyway, so this describes them whenever the caller may use the view at all, and
     describes nothing, rather than failing, when the serializer can't be built for the request."""
+
+    def determine_metadata(self, request: Request, view: Any) -> dict[str, Any]:
+        # The description is JSON even where the view renders HTML (the docs page), whose
+        # template renderer would fail on it.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().determine_metadata(request, view)
 
     def determine_actions(self, request: Request, view: Any) -> dict[str, Any]:
         actions: dict[str, Any] = {}

@@ -4,10 +4,12 @@ its OpenAPI schema, and a business with books whose owner sends them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
@@ -55,12 +57,20 @@ SKIP = ("/auth/", "/register", "logout")
 
 def operations(methods: tuple[str, ...]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """(method, path, operation, request-body component) for every operation of these methods whose
-    path has at most an `{id}` in it."""
+    path has at most an `{id}` in it, sign-in, register and logout aside."""
+    for method, path, operation, component in schema_operations(methods):
+        if any(part in path for part in SKIP) or path.replace("{id}", "").count("{"):
+            continue
+        yield method, path, operation, component
+
+
+def schema_operations(
+    methods: tuple[str, ...],
+) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(method, path, operation, request-body component) for every operation of these methods."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema["components"]["schemas"]
     for path, item in sorted(schema["paths"].items()):
-        if any(part in path for part in SKIP) or path.replace("{id}", "").count("{"):
-            continue
         for method in methods:
             operation = item.get(method)
             if not operation:
@@ -68,6 +78,29 @@ def operations(methods: tuple[str, ...]) -> Iterator[tuple[str, str, dict[str, A
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
             ref = body.get("schema", {}).get("$ref", "")
             yield method, path, operation, components.get(ref.rsplit("/", 1)[-1], {})
+
+
+def _walk(patterns: Any, prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def route_urls(api: Any) -> list[str]:
+    """Every route of the URL conf as a URL: a detail route with the id of a row its collection
+    lists (or 1), any other parameter with a made-up value."""
+    urls = set()
+    for route in _walk(get_resolver().url_patterns):
+        if "(?P<format>" in route or "<path:" in route or route.startswith(("static", "media")):
+            continue
+        path = "/" + route.replace("^", "").replace("$", "").replace("\\.", ".")
+        path = re.sub(r"\(\?![^)]*\)", "", path)  # the web app's catch-all: any other path
+        path = re.sub(r"\(\?P<pk>[^)]*\)|<(?:\w+:)?pk>", "{id}", path)
+        path = re.sub(r"\(\?P<\w+>[^)]*\)|<(?:\w+:)?\w+>", "x1", path)
+        urls.add(concrete(api, path) or path.replace("{id}", "1"))
+    return sorted(urls)
 
 
 def concrete(api: Any, path: str) -> str | None:
