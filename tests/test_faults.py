@@ -32,6 +32,8 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per reques
 OUTAGE_SECONDS = 8.0
 CLIENT_THREADS = 4
 MAX_LATENCY_DURING_DB_OUTAGE = 2.0
+RECOVERY_DEADLINE = 15.0  # seconds after PostgreSQL is back
+RECOVERY_WINDOW = 2.0
 
 
 def _pg_bin(name: str) -> str | None:
@@ -360,17 +362,18 @@ def test_the_api_survives_redis_and_postgresql_outages(stack):
         postgres.start()
         pg_back = time.monotonic()
 
-        # Recovery without a restart: requests succeed again on their own.
+        # Recovery without a restart: every worker's pool reconnects on its own (each within about
+        # a second of its next attempt), after which everything answers 2xx again: wait for
+        # RECOVERY_WINDOW seconds of nothing but 2xx, then keep the load on a little longer.
         recovered_at = None
-        deadline = pg_back + 20
+        deadline = pg_back + RECOVERY_DEADLINE
         while time.monotonic() < deadline and recovered_at is None:
             time.sleep(0.2)
-            later = [r for r in load.between(pg_back, time.monotonic()) if r.method == "POST"]
-            if any(r.status == 201 for r in later):
-                recovered_at = min(r.ended for r in later if r.status == 201)
-        time.sleep(3)
-        tail_start = time.monotonic() - 2.5
-        tail = load.between(tail_start, time.monotonic())
+            window = load.between(time.monotonic() - RECOVERY_WINDOW, time.monotonic())
+            if window and all(200 <= r.status < 300 for r in window):
+                recovered_at = min(r.started for r in window)
+        time.sleep(2)
+        after_recovery = load.between(recovered_at, time.monotonic()) if recovered_at else []
     finally:
         load.stop()
 
@@ -409,9 +412,16 @@ def test_the_api_survives_redis_and_postgresql_outages(stack):
     assert not bad, bad[:10]
     assert slowest <= MAX_LATENCY_DURING_DB_OUTAGE, slowest
 
-    assert recovered_at is not None, "no write succeeded within 20 s of PostgreSQL coming back"
-    print(f"Recovered {recovered_at - pg_back:.2f} s after PostgreSQL was back")
-    assert tail and all(200 <= r.status < 300 for r in tail), sorted({(r.status, r.code) for r in tail})
+    back = load.between(pg_back, time.monotonic())
+    first_2xx = min(r.ended for r in back if 200 <= r.status < 300)
+    last_error = max((r.ended for r in back if not 200 <= r.status < 300), default=pg_back)
+    print(
+        f"PostgreSQL back: first 2xx after {first_2xx - pg_back:.2f} s, last non-2xx after "
+        f"{last_error - pg_back:.2f} s (every error meanwhile a 503: "
+        f"{all(r.status == 503 for r in back if not 200 <= r.status < 300)})"
+    )
+    assert recovered_at is not None, f"not {RECOVERY_WINDOW} s of only 2xx within {RECOVERY_DEADLINE} s"
+    assert after_recovery and all(200 <= r.status < 300 for r in after_recovery)
 
     # No request anywhere in the run was answered 500 (or not at all).
     assert not [r for r in load.results if r.status == 0 or (r.status >= 500 and r.status != 503)]

@@ -90,7 +90,12 @@ def test_a_dead_redis_costs_one_timeout_per_cooldown_not_one_per_call(dead_redis
     calls = []
     dead = RedisCache(dead_redis_url, {})
     real_trip = breaker.trip
-    monkeypatch.setattr(breaker, "trip", lambda exc: (calls.append(exc), real_trip(exc)))
+
+    def counting_trip(exc):
+        calls.append(exc)
+        real_trip(exc)
+
+    monkeypatch.setattr(breaker, "trip", counting_trip)
     started = time.monotonic()
     for i in range(500):
         dead.get(f"k{i}")
