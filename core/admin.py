@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from .models import ActivityLog, FailedLoginAttempt, ModuleAssignment, UserSession
@@ -73,3 +75,35 @@ class ModuleAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["business", "membership__user"]
     autocomplete_fields = ["business"]
     raw_id_fields = ["membership"]
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin sign-in goes through the API's lockout and records its failures the same way."""
+
+    def clean(self) -> dict[str, Any]:
+        from .audit import audit_log
+        from .context import current
+        from .services import LoginLocked, login_authenticate, login_locked_message
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            ctx = current()
+            try:
+                self.user_cache = login_authenticate(
+                    email=username.strip().lower(),
+                    password=password,
+                    ip=ctx.ip,
+                    user_agent=ctx.user_agent,
+                    request=self.request,
+                )
+            except LoginLocked as exc:
+                raise ValidationError(login_locked_message(exc.retry_after), code="login_locked") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            audit_log(actor=self.user_cache, action="admin.login", obj=self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm

@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
@@ -74,23 +73,18 @@ def user_login(*, login: str, password: str) -> tuple[User, RefreshToken]:
     """Checks the lockout, the password, records the attempt, and opens a session."""
     email = login.strip().lower()
     ctx = request_context()
-    remaining = core_services.login_lockout_remaining(email=email, ip=ctx.ip)
-    if remaining is not None:
-        core_services.login_failure_record(email=email, ip=ctx.ip, user_agent=ctx.user_agent, reason="locked")
-        minutes = max(1, -(-remaining // 60))
+    try:
+        user = core_services.login_authenticate(
+            email=email, password=password, ip=ctx.ip, user_agent=ctx.user_agent
+        )
+    except core_services.LoginLocked as exc:
         raise ApplicationError(
             "login_locked",
-            f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            core_services.login_locked_message(exc.retry_after),
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            extra={"retry_after": remaining},
-        )
-    user = authenticate(username=email, password=password)
+            extra={"retry_after": exc.retry_after},
+        ) from exc
     if user is None:
-        known = User.objects.filter(email=email).first()
-        reason = "inactive" if known is not None and not known.is_active else "bad_credentials"
-        core_services.login_failure_record(
-            email=email, ip=ctx.ip, user_agent=ctx.user_agent, user=known, reason=reason
-        )
         raise ApplicationError(
             "invalid_credentials",
             "The e-mail or password is wrong.",

@@ -1,14 +1,12 @@
 """Translation between JSON and the users app; rules live in services."""
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from core.fields import BoundedDateField
 from core.permissions import Role, modules_for
@@ -112,40 +110,9 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """Rotates within a session; a reused (already rotated) refresh token revokes the whole session."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        from django.db import transaction
-        from django.utils import timezone
+        from core.services import session_refresh
 
-        from core.models import UserSession
-        from core.services import session_revoke
-
-        raw = attrs["refresh"]
-        try:
-            untyped = UntypedToken(raw)
-        except TokenError as exc:
-            raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
-        sid = untyped.get("sid")
-        reused: Any = None
-        with transaction.atomic():
-            session = UserSession.objects.select_for_update().filter(pk=sid).first() if sid else None
-            if session is not None and session.revoked_at is not None:
-                raise InvalidToken({"detail": "This session was signed out.", "code": "session_revoked"})
-            try:
-                RefreshToken(cast(Any, raw))
-            except TokenError as exc:
-                if session is None or "blacklisted" not in str(exc).lower():
-                    raise InvalidToken({"detail": str(exc), "code": "token_not_valid"}) from exc
-                reused = session
-            else:
-                data = super().validate(attrs)
-                if session is not None:
-                    session.refresh_jti = str(RefreshToken(cast(Any, data["refresh"]), verify=False)["jti"])
-                    session.last_seen_at = timezone.now()
-                    session.save(update_fields=["refresh_jti", "last_seen_at"])
-        if reused is not None:
-            # A rotated token came back: treat the whole family as stolen.
-            session_revoke(session=reused, actor=reused.user, action="session.reuse_detected")
-            raise InvalidToken({"detail": "This refresh token was already used.", "code": "token_reused"})
-        return data
+        return session_refresh(refresh=attrs["refresh"])
 
 
 class LogoutSerializer(serializers.Serializer):
