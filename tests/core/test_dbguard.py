@@ -109,3 +109,46 @@ def test_only_connection_failures_trip_the_breaker():
     deadlock = wrapped(Deadlock("deadlock detected"))
     assert dbguard.is_unavailable(deadlock) and not dbguard.is_outage(deadlock)
     assert not dbguard.is_unavailable(ValueError("not the database"))
+
+
+@pytest.fixture
+def closed_breaker():
+    dbguard.breaker.reset()
+    yield dbguard.breaker
+    dbguard.breaker.reset()
+
+
+def test_an_outage_raised_outside_drf_is_a_503_too(rf, closed_breaker):
+    """A 500 that Django made from a database outage anywhere inside (a middleware, a plain view)."""
+    from django.core.handlers.exception import convert_exception_to_response
+    from django.db import OperationalError
+
+    def inner(request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    response = dbguard.DatabaseGuardMiddleware(convert_exception_to_response(inner))(rf.get("/admin/"))
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert json.loads(response.content)["code"] == "database_unavailable"
+
+    def broken(request):
+        raise ValueError("not the database")
+
+    response = dbguard.DatabaseGuardMiddleware(convert_exception_to_response(broken))(rf.get("/admin/"))
+    assert response.status_code == 500  # other faults stay what they are
+
+
+@pytest.mark.django_db
+def test_while_the_breaker_is_open_the_api_answers_at_once_but_health_still_probes(api, closed_breaker):
+    closed_breaker.trip(RuntimeError("pretend the database just failed"))
+    refused = api.post("/api/v1/auth/token/", {"email": "a@example.com", "password": "x"}, format="json")
+    assert refused.status_code == 503 and refused.json()["code"] == "database_unavailable"
+    assert refused["Retry-After"]
+    # Health checks ask the database themselves: it is up here, so they say so.
+    assert api.get("/api/health/live/").status_code == 200
+    closed_breaker.reset()
+    assert api.post(
+        "/api/v1/auth/token/", {"email": "a@example.com", "password": "x"}, format="json"
+    ).status_code in {
+        400,
+        401,
+    }
