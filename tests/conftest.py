@@ -27,18 +27,25 @@ def _clear_cache() -> None:
         cache.clear()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _pretend_today():
+_pretended: list[time_machine.travel] = []
+
+
+def pytest_configure(config):
     """KAVI_TEST_TODAY=2027-02-28 (or 2027-02-28T23:30, Nairobi time; noon when no time is given) runs
     the suite with the clock moved there and ticking, to find tests that depend on the calendar.
-    Tests that freeze their own clock still see their own date."""
+    Tests that freeze their own clock still see their own date. A hook, not a fixture, so that it
+    starts before every fixture (the time_machine marker's among them)."""
     value = os.environ.get("KAVI_TEST_TODAY")
-    if not value:
-        yield
-        return
-    moment = dt.datetime.fromisoformat(value if "T" in value else f"{value}T12:00")
-    with time_machine.travel(moment.replace(tzinfo=zoneinfo.ZoneInfo("Africa/Nairobi")), tick=True):
-        yield
+    if value:
+        moment = dt.datetime.fromisoformat(value if "T" in value else f"{value}T12:00")
+        traveller = time_machine.travel(moment.replace(tzinfo=zoneinfo.ZoneInfo("Africa/Nairobi")), tick=True)
+        traveller.start()
+        _pretended.append(traveller)
+
+
+def pytest_unconfigure(config):
+    while _pretended:
+        _pretended.pop().stop()
 
 
 @pytest.fixture(autouse=True)

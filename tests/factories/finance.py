@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from finance.models import (
@@ -81,8 +82,9 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     business = factory.SubFactory("tests.factories.BusinessFactory")
     category = "Transport"
     amount = Decimal("20000.00")
+    # This month, whole: a budget made on the 29th to the 31st still covers today.
     start_date = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
-    end_date = factory.LazyFunction(lambda: timezone.localdate().replace(day=28))
+    end_date = factory.LazyAttribute(lambda b: b.start_date + relativedelta(months=1) - dt.timedelta(days=1))
 
 
 class DailyRollupFactory(factory.django.DjangoModelFactory):

@@ -15,9 +15,10 @@ from finance.credit import WEIGHTS, grade_for
 from finance.selectors import business_today
 from tests.factories import BusinessFactory, MembershipFactory
 from tests.factories.finance import BudgetFactory, InvoiceFactory
-from tests.finance.test_forecasts import book_months
+from tests.finance.test_forecasts import FROZEN, book_months
 
-pytestmark = pytest.mark.django_db
+# The books are built around today; a fixed day gives the same result on every day of the year.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN, tick=False)]
 URL = "/api/v1/finance/credit-scores/"
 FACTOR_NAMES = [
     "history",

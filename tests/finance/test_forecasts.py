@@ -21,7 +21,9 @@ from finance.models import Forecast, Transaction
 from finance.selectors import balance_before, business_today
 from tests.factories import BusinessFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+# The books are built around today; a fixed day gives the same result on every day of the year.
+FROZEN = dt.datetime(2026, 6, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Africa/Nairobi"))
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(FROZEN, tick=False)]
 URL = "/api/v1/finance/forecasts/"
 
 

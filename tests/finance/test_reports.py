@@ -12,6 +12,8 @@ from tests.factories import BusinessFactory, MembershipFactory
 from tests.finance.conftest import at
 
 pytestmark = pytest.mark.django_db
+# For the tests about "this month": a fixed day gives the same result on every day of the year.
+MID_JUNE = at("2026-06-15 10:00")
 SUMMARY = "/api/v1/finance/transactions/summary/"
 
 
@@ -185,6 +187,7 @@ def test_budgets_report_usage(business, admin_user, staff, make_api, book):
     assert len(active) == 1
 
 
+@pytest.mark.time_machine(MID_JUNE, tick=False)
 def test_dashboard_and_overview(business, owner, make_api, book):
     today = timezone.localdate()
     book("income", "500.00", f"{today.replace(day=1)} 09:00", "Counter Sales")
@@ -206,6 +209,7 @@ def test_dashboard_and_overview(business, owner, make_api, book):
     assert overview["top_expense_categories"][0]["category"] == "Transport"
 
 
+@pytest.mark.time_machine(MID_JUNE, tick=False)
 def test_a_write_in_one_business_leaves_another_businesss_reports_alone(business, owner, make_api, book):
     other = MembershipFactory(user=owner, role="owner").business
     api = make_api(owner, other)
@@ -216,6 +220,7 @@ def test_a_write_in_one_business_leaves_another_businesss_reports_alone(business
     assert Transaction.objects.filter(business=other).count() == 0
 
 
+@pytest.mark.time_machine(MID_JUNE, tick=False)
 def test_a_new_budget_shows_in_the_cached_dashboard_at_once(business, admin_user, make_api, book):
     today = timezone.localdate()
     book("expense", "950.00", f"{today.replace(day=1)} 09:00", "Transport")

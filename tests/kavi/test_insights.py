@@ -12,9 +12,13 @@ from finance.selectors import business_today
 from tests.factories import CustomerFactory
 from tests.factories.finance import BudgetFactory
 
-pytestmark = pytest.mark.django_db
 URL = "/api/v1/kavi/insights/"
 NAIROBI = zoneinfo.ZoneInfo("Africa/Nairobi")
+# The books are built around today; a fixed day gives the same result on every day of the year.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 6, 15, 10, 0, tzinfo=NAIROBI), tick=False),
+]
 
 
 def _spend(business, owner, day, amount, category="Transport", kind="expense"):
