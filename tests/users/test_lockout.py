@@ -366,6 +366,8 @@ def test_token_errors_on_refresh_are_plain_text():
         _, tokens = _signed_in("refresh-errors@example.co.ke")
         _assert_plain_401(post("garbage"))
         assert "wrong type" in _assert_plain_401(post(tokens["access"]))
+        claims = jwt.decode(tokens["refresh"], options={"verify_signature": False})
+        _assert_plain_401(post(jwt.encode(claims, "another-key-" * 4, algorithm="HS256")))
         rotated = post(tokens["refresh"])
         assert rotated.status_code == 200
         # The old token again: reuse signs the session out, then the session is the reason.
