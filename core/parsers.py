@@ -85,9 +85,7 @@ class JSONParser(parsers.JSONParser):
     """DRF's parser with the same depth limit, for bodies that reach it without the middleware."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        if stream is None:
-            return super().parse(stream, media_type, parser_context)
-        raw = stream.read(int(settings.API_MAX_JSON_BYTES) + 1)
+        raw = stream.read(int(settings.API_MAX_JSON_BYTES) + 1) if stream is not None else b""
         if len(raw) > settings.API_MAX_JSON_BYTES:
             raise RequestBodyTooLarge()
         if json_too_deep(raw):

@@ -153,7 +153,7 @@ class Directory:
 # --- Formats -------------------------------------------------------------------------------------------
 
 RowParser = Callable[[dict[str, str], int], list[dict[str, Any]]]
-EXTERNAL_ID_LENGTH = Transaction._meta.get_field("external_id").max_length or 100
+EXTERNAL_ID_LENGTH = getattr(Transaction._meta.get_field("external_id"), "max_length", None) or 100
 LABELS = {"_customer": "customer", "_supplier": "supplier"}
 
 
@@ -168,7 +168,7 @@ def check_columns(values: dict[str, Any]) -> None:
                 raise RowError(f"the {label} contains a NUL character")
             if name in LABELS:
                 continue  # names are cut to their column by Directory
-            limit = Transaction._meta.get_field(name).max_length
+            limit = getattr(Transaction._meta.get_field(name), "max_length", None)
             if limit and len(value) > limit:
                 raise RowError(f"the {label} is longer than {limit} characters ({len(value)})")
         elif isinstance(value, Decimal) and abs(value) > MONEY_MAX:
