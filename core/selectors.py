@@ -1,8 +1,9 @@
 """Reads for the platform: the audit trail, sessions and the super admin's analytics."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
@@ -53,9 +54,10 @@ def admin_analytics(*, months: int = 12) -> dict[str, Any]:
     from users.models import Business, User
 
     now = timezone.now()
-    since = (now - timedelta(days=31 * (months - 1))).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
-    )
+    # The first of the month `months - 1` before this one, at local midnight: the months TruncMonth
+    # counts in (31-day steps in UTC gave 13 months early in a month and cut the first one at 03:00).
+    first = timezone.localdate(now).replace(day=1) - relativedelta(months=months - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
     totals: dict[str, int] = {
         "users": User.objects.count(),
         "active_users_30d": User.objects.filter(last_login__gte=now - timedelta(days=30)).count(),

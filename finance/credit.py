@@ -3,12 +3,12 @@ weighted, with the figure behind each one stated in plain words."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Count, F, Q
 
@@ -145,7 +145,8 @@ class Inputs:
 def _inputs(business: Business) -> Inputs:
     books = monthly_books(business=business)
     today = books.today
-    year_ago = today - dt.timedelta(days=365)
+    # A calendar year back (365 days drops a day whenever the year holds a 29 February).
+    year_ago = today - relativedelta(years=1)
     paid_lately = Q(status=InvoiceStatus.PAID, paid_date__gt=year_ago, paid_date__lte=today)
     invoices = Invoice.objects.filter(business=business).aggregate(
         issued=Count(

@@ -13,7 +13,7 @@ import time_machine
 from dateutil.relativedelta import relativedelta
 
 from finance import services
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, UserFactory
 from tests.factories.finance import BudgetFactory, InvoiceFactory
 from tests.kavi.conftest import kes
 
@@ -216,3 +216,53 @@ def test_the_date_relative_parts_at_a_month_end(business, owner, make_api, now):
             params = body["sources"][0]["params"]
             assert (params["date_from"], params["date_to"]) == (start.isoformat(), end.isoformat()), question
             assert kes(book.total(kind, start, end)) in body["message"], (question, body["message"])
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2027, 3, 1, 0, 5, tzinfo=NAIROBI),  # 21:05 UTC on 28 February
+        dt.datetime(2027, 3, 31, 23, 30, tzinfo=NAIROBI),
+        dt.datetime(2028, 1, 1, 0, 5, tzinfo=NAIROBI),
+        dt.datetime(2028, 2, 29, 23, 30, tzinfo=NAIROBI),
+    ],
+    ids=lambda moment: moment.strftime("%Y-%m-%dT%H:%M"),
+)
+def test_admin_analytics_covers_twelve_local_months(make_api, now):
+    with time_machine.travel(now, tick=False):
+        this_month = now.date().replace(day=1)
+        first = this_month - relativedelta(months=11)
+        admin = UserFactory(is_superuser=True, is_staff=True)
+        UserFactory(date_joined=dt.datetime.combine(first, dt.time(0, 30), tzinfo=NAIROBI))
+        UserFactory(
+            date_joined=dt.datetime.combine(first - dt.timedelta(days=1), dt.time(23, 30), tzinfo=NAIROBI)
+        )
+
+        body = make_api(admin).get("/api/v1/core/admin-analytics/").json()
+
+        assert body["since"] == first.isoformat()
+        assert body["series"]["users"] == [
+            {"month": first.isoformat(), "count": 1},
+            {"month": this_month.isoformat(), "count": 1},
+        ]
+        assert body["totals"]["users"] == 3
+
+
+def test_a_credit_score_counts_invoices_paid_within_a_calendar_year_across_a_leap_day(
+    business, staff, make_api
+):
+    with time_machine.travel(dt.datetime(2028, 3, 1, 10, tzinfo=NAIROBI), tick=False):
+        for paid in (dt.date(2027, 3, 1), dt.date(2027, 3, 2), dt.date(2028, 2, 29)):
+            InvoiceFactory(
+                business=business,
+                status="paid",
+                issue_date=paid - dt.timedelta(days=30),
+                due_date=paid,
+                paid_date=paid,
+                amount_paid=Decimal("1000.00"),
+            )
+        response = make_api(staff, business).post("/api/v1/finance/credit-scores/", format="json")
+        assert response.status_code == 201, response.content
+        # 2 March 2027 to 1 March 2028 is the last year: the invoice paid on 1 March 2027 is older.
+        invoices = response.json()["inputs"]["invoices"]
+        assert (invoices["paid"], invoices["paid_on_time"]) == (2, 2)
