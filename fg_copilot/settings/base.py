@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "users",
     "finance",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so the web app's files get the policy too (core/csp.py).
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # While the database is unreachable: 503 database_unavailable with Retry-After, fast (core/dbguard.py).
@@ -291,7 +294,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "core.permissions.Role.choices",
     },
+    # Swagger UI from our own static files, not a CDN: the docs page's CSP stays 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# Extra origins the web app may call (when the API is not on its own origin); see core/csp.py.
+CSP_API_ORIGINS = env_list("CSP_API_ORIGINS")
 
 # --- Login lockout: this many failures for one account or one IP inside the window lock it.
 LOGIN_LOCKOUT_THRESHOLD = env_int("LOGIN_LOCKOUT_THRESHOLD", 5)
