@@ -14,7 +14,7 @@ import psycopg
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from psycopg_pool import PoolTimeout, TooManyRequests
 
 logger = logging.getLogger(__name__)
@@ -124,10 +124,10 @@ class DatabaseGuardMiddleware:
     """Put it early (after CORS, so browsers can read the 503): it answers from the breaker without
     running the rest, and turns a 500 that a database outage caused anywhere inside into the 503."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         path = request.path
         if breaker.is_open() and path.startswith(_GUARDED_PREFIXES) and not path.startswith(_HEALTH_PREFIXES):
             return unavailable_response()
@@ -136,7 +136,7 @@ class DatabaseGuardMiddleware:
             return unavailable_response()
         return response
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         if is_unavailable(exception):
             note(exception)
             return unavailable_response()

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -126,14 +127,18 @@ def test_an_outage_raised_outside_drf_is_a_503_too(rf, closed_breaker):
     def inner(request):
         raise OperationalError("server closed the connection unexpectedly")
 
-    response = dbguard.DatabaseGuardMiddleware(convert_exception_to_response(inner))(rf.get("/admin/"))
+    response = dbguard.DatabaseGuardMiddleware(cast(Any, convert_exception_to_response(inner)))(
+        rf.get("/admin/")
+    )
     assert response.status_code == 503 and int(response["Retry-After"]) > 0
     assert json.loads(response.content)["code"] == "database_unavailable"
 
     def broken(request):
         raise ValueError("not the database")
 
-    response = dbguard.DatabaseGuardMiddleware(convert_exception_to_response(broken))(rf.get("/admin/"))
+    response = dbguard.DatabaseGuardMiddleware(cast(Any, convert_exception_to_response(broken)))(
+        rf.get("/admin/")
+    )
     assert response.status_code == 500  # other faults stay what they are
 
 
