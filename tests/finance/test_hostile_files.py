@@ -74,11 +74,13 @@ def test_mpesa_rows_are_checked_too(business, staff, make_api):
         "TX\x002,2026-10-01 15:05:15,Pay Bill from B,Completed,100.00,\n"
         "TX3,0001-10-01 15:05:15,Pay Bill from C,Completed,100.00,\n"
         "TX4,2026-10-01 15:05:15,Pay Bill from D,Completed,99999999999999.00,\n"
+        "TX5" + "X" * 100 + ",2026-10-01 15:05:15,Pay Bill from E,Completed,100.00,\n"
     )
     response = upload(make_api(staff, business), statement, fmt="mpesa")
     assert response.status_code == 201
     assert response.json()["created"] == 1
-    assert [e["row"] for e in response.json()["errors"]] == [3, 4, 5]
+    assert [e["row"] for e in response.json()["errors"]] == [3, 4, 5, 6]
+    assert "longer than 100" in response.json()["errors"][-1]["message"]
 
 
 @pytest.mark.parametrize(
