@@ -87,10 +87,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # A decoder (JSON in a form field, say) recursed on input nested too deep for it.
         return Response(_body("parse_error", "The input is nested too deeply."), status=400)
     elif isinstance(exc, DataError):
-        # A value the column can't hold (a number out of its range) that validation let through.
+        # A value the column can't hold (a number out of range, text PostgreSQL refuses such as a
+        # lone surrogate in a JSON field) that validation let through.
         logger.warning("Data error turned into 400: %s", exc)
         return Response(
-            _body("out_of_range", "A value is too large or otherwise out of range for the books."),
+            _body("out_of_range", "A value can't be stored: a number out of range or text it can't hold."),
             status=status.HTTP_400_BAD_REQUEST,
         )
     elif isinstance(exc, IntegrityError):
