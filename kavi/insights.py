@@ -1,5 +1,6 @@
 """Proactive findings for the active business: overdue invoices, category spending spikes, budgets at
-their warning line or over it, and a cash shortfall projected over the next 30 days."""
+their warning line or over it, a cash shortfall projected over the next 30 days, and M-Pesa money
+that no invoice took (customer credit)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from core.money import ZERO, format_money
 from finance import selectors
-from finance.models import DailyRollup, Invoice
+from finance.models import DailyRollup, Invoice, Transaction
 from users.models import Business
 
 from . import tools
@@ -221,6 +222,33 @@ def _shortfall(business: Business, today: dt.date, sw: bool, kes: Any) -> list[d
     return [_finding("cash_shortfall", "high", title, message, data)]
 
 
+def _unapplied(business: Business, today: dt.date, sw: bool, kes: Any) -> list[dict[str, Any]]:
+    """M-Pesa money of the last 30 days that no invoice took (finance.mpesa): the customers' credit."""
+    since = today - dt.timedelta(days=HORIZON_DAYS)
+    start, _ = selectors.local_bounds(business, since, today)
+    totals = Transaction.objects.filter(
+        business=business, unapplied=True, transaction_date__gte=start
+    ).aggregate(count=Count("id"), amount=Coalesce(Sum("amount"), Value(ZERO)))
+    count = totals["count"]
+    if not count:
+        return []
+    amount = kes(totals["amount"])
+    if sw:
+        title = f"Malipo {count} ya M-Pesa hayajaingia kwenye ankara"
+        message = (
+            f"Wateja walilipa {amount} kwa ankara zilizokuwa zimeshalipwa au kuzidi salio lake, katika "
+            f"siku {HORIZON_DAYS} zilizopita. Ni salio la mteja: lirudishe au litumie kwenye ankara ijayo."
+        )
+    else:
+        title = f"{count} M-Pesa payments not applied to an invoice"
+        message = (
+            f"Customers paid {amount} in the last {HORIZON_DAYS} days for invoices that were already "
+            "settled or owed less. It is their credit: refund it or use it on their next invoice."
+        )
+    data = {"count": count, "amount": f"{totals['amount']:.2f}", "since": since.isoformat()}
+    return [_finding("unapplied_payments", "medium", title, message, data)]
+
+
 def insights(*, business: Business, language: str) -> dict[str, Any]:
     today = selectors.business_today(business)
     sw = language == "sw"
@@ -233,6 +261,7 @@ def insights(*, business: Business, language: str) -> dict[str, Any]:
         *_budgets(business, today, sw, kes),
         *_spikes(business, today, sw, kes),
         *_shortfall(business, today, sw, kes),
+        *_unapplied(business, today, sw, kes),
     ]
     order = {"high": 0, "medium": 1, "low": 2}
     findings.sort(key=lambda f: order.get(f["severity"], 3))

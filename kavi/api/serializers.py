@@ -121,7 +121,14 @@ class InsightsQuerySerializer(serializers.Serializer):
 
 class FindingSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
-        choices=["overdue_invoices", "spending_spike", "budget_warning", "budget_exceeded", "cash_shortfall"]
+        choices=[
+            "overdue_invoices",
+            "spending_spike",
+            "budget_warning",
+            "budget_exceeded",
+            "cash_shortfall",
+            "unapplied_payments",
+        ]
     )
     severity = serializers.ChoiceField(choices=["high", "medium", "low"])
     title = serializers.CharField()

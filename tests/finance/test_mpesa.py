@@ -966,3 +966,8 @@ def test_a_c2b_payment_for_a_paid_invoice_becomes_a_credit_once(business, owner,
     assert credit.category == "Customer Credit" and credit.external_id == "mpesa:SGR7K2LT1D"
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("800.00")
+    # The owner is told: an insight counts the credit.
+    findings = owner_api.get("/api/v1/kavi/insights/").json()["findings"]
+    (finding,) = [f for f in findings if f["type"] == "unapplied_payments"]
+    assert (finding["data"]["count"], finding["data"]["amount"]) == (1, "800.00")
+    assert "800" in finding["message"]
