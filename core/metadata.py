@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 from rest_framework.metadata import SimpleMetadata
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request, clone_request
+
+from .renderers import JSONRenderer
 
 logger = logging.getLogger(__name__)
 

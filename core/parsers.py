@@ -1,9 +1,11 @@
-"""Request bodies: a size limit checked before the body is read (413) and a nesting limit checked
-before any JSON decoder recurses (400), for DRF views and for views that read `request.body`."""
+"""Request bodies: a size limit checked before the body is read (413), a nesting limit checked
+before any JSON decoder recurses and lone surrogates refused (400), for DRF views and for views
+that read `request.body`."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +36,34 @@ def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
         elif char != 0x22:  # a closing bracket; 0x22 is the quote that starts a string
             depth -= 1
     return False
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def has_lone_surrogate(raw: bytes) -> bool:
+    """Whether JSON text escapes half a UTF-16 pair ("\\ud800"): valid JSON, but not text that
+    UTF-8, PostgreSQL or any response can carry. Pairs (emoji from ASCII-only clients) are fine."""
+    if not _SURROGATE_ESCAPE.search(raw):
+        return False
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the parser says so
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def refusal(raw: bytes) -> str | None:
+    """Why a JSON body is refused before it is parsed, if it is."""
+    if json_too_deep(raw):
+        return f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep."
+    if has_lone_surrogate(raw):
+        return "JSON parse error - a lone surrogate escape (\\ud800-\\udfff) is not text."
+    return None
 
 
 def body_limit(content_type: str) -> int:
@@ -70,14 +100,9 @@ class RequestBodyLimitMiddleware:
         limit = body_limit(content_type)
         if length > limit:
             return too_large_response(limit)
-        if length and content_type not in FORM_TYPES and json_too_deep(request.body):
-            return JsonResponse(
-                {
-                    "code": "parse_error",
-                    "detail": f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.",
-                },
-                status=400,
-            )
+        reason = refusal(request.body) if length and content_type not in FORM_TYPES else None
+        if reason:
+            return JsonResponse({"code": "parse_error", "detail": reason}, status=400)
         return self.get_response(request)
 
 
@@ -88,8 +113,9 @@ class JSONParser(parsers.JSONParser):
         raw = stream.read(int(settings.API_MAX_JSON_BYTES) + 1) if stream is not None else b""
         if len(raw) > settings.API_MAX_JSON_BYTES:
             raise RequestBodyTooLarge()
-        if json_too_deep(raw):
-            raise exceptions.ParseError(f"JSON parse error - nested more than {MAX_JSON_DEPTH} levels deep.")
+        reason = refusal(raw)
+        if reason:
+            raise exceptions.ParseError(reason)
         try:
             return super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError as exc:  # pragma: no cover - json_too_deep refuses these first

@@ -35,7 +35,21 @@ HOSTILE_TEXT: list[Any] = [
     " ",
     "😀" * 300,
     "x" * 5000,
+    "1969-12-31",
+    "2100-01-01",
+    "=1+1",
 ]
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# Deep, but within core.parsers.MAX_JSON_DEPTH: it reaches the serializers, which must refuse it.
+NESTED_WITHIN_LIMIT = _nested(60)
 HOSTILE_JSON: list[Any] = [
     *HOSTILE_TEXT,
     None,
@@ -50,6 +64,10 @@ HOSTILE_JSON: list[Any] = [
     {},
     [1, 2],
     {"a": {"b": ["\x00"]}},
+    "\ud800",  # a lone surrogate: valid JSON, not storable text
+    {"\x00": "\ud800"},
+    "x" * 140_000,  # past the csv module's field limit and any column
+    NESTED_WITHIN_LIMIT,
 ]
 # Routes these tests leave alone: sign-in has its own lockout tests, logout ends the session.
 SKIP = ("/auth/", "/register", "logout")

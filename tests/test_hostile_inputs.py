@@ -1,7 +1,7 @@
 """Classes of input that once answered 500, each sent to every endpoint it applies to (read from the
 URL conf or the OpenAPI schema, not a hand-kept list), anonymous and signed in: JSON nested too
-deep (400), bodies over the limit (413, unread), OPTIONS on every route, and out-of-range dates
-in every date field (400 naming the field)."""
+deep or with a lone surrogate (400), bodies over the limit (413, unread), OPTIONS on every route,
+and out-of-range dates in every date field (400 naming the field)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 from rest_framework import exceptions
 
-from core.parsers import MAX_JSON_DEPTH, JSONParser, json_too_deep
+from core.parsers import MAX_JSON_DEPTH, JSONParser, has_lone_surrogate, json_too_deep
+from core.renderers import JSONRenderer
 from tests.factories.finance import MpesaSettingsFactory
 from tests.hostile import concrete, owner_with_books, route_urls, schema_operations
 
 DEEP = "[" * 1000 + "]" * 1000
+# Valid JSON for half a UTF-16 pair: no text, so neither PostgreSQL nor a response can carry it.
+LONE_SURROGATE = '{"name": "\\ud800", "email": "a\\udfff@b.co", "\\udc00": 1}'
 
 
 def _write_operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -52,9 +55,20 @@ def test_depth_is_counted_exactly_outside_strings():
     assert not json_too_deep(b"[" + b",".join([b"[]"] * 1000) + b"]")
 
 
+def test_a_lone_surrogate_is_refused_and_a_pair_is_text():
+    assert has_lone_surrogate(LONE_SURROGATE.encode())
+    assert not has_lone_surrogate(json.dumps({"note": "😀 \\ud800 as text"}).encode())  # a pair; a backslash
+
+
+def test_an_error_echoing_a_lone_surrogate_still_renders():
+    body = JSONRenderer().render({"detail": '"\ud800" is not a valid choice.'})
+    assert json.loads(body) == {"detail": '"\ud800" is not a valid choice.'}
+
+
 def test_the_parser_refuses_deep_json_without_the_middleware(settings):
-    with pytest.raises(exceptions.ParseError):
-        JSONParser().parse(io.BytesIO(DEEP.encode()), "application/json", {})
+    for body in (DEEP, LONE_SURROGATE):
+        with pytest.raises(exceptions.ParseError):
+            JSONParser().parse(io.BytesIO(body.encode()), "application/json", {})
     assert JSONParser().parse(io.BytesIO(b'{"a": [[1]]}'), "application/json", {}) == {"a": [[1]]}
     settings.API_MAX_JSON_BYTES = 10
     with pytest.raises(exceptions.APIException) as raised:
@@ -63,7 +77,7 @@ def test_the_parser_refuses_deep_json_without_the_middleware(settings):
 
 
 @pytest.mark.django_db
-def test_deep_json_is_a_400_on_every_json_endpoint(make_api, settings):
+def test_deep_json_and_lone_surrogates_are_a_400_on_every_json_endpoint(make_api, settings):
     anonymous, owner = _callers(make_api, settings)
     operations = _write_operations()
     paths = {path for _, path, _ in operations}
@@ -73,7 +87,7 @@ def test_deep_json_is_a_400_on_every_json_endpoint(make_api, settings):
     for method, path, _ in operations:
         url = _url(owner, path)
         for who, api in (("anonymous", anonymous), ("owner", owner)):
-            for body in (DEEP, '{"a": ' * 1000 + "1" + "}" * 1000):
+            for body in (DEEP, '{"a": ' * 1000 + "1" + "}" * 1000, LONE_SURROGATE):
                 response = api.generic(method.upper(), url, body, content_type="application/json")
                 if response.status_code != 400 or response.json()["code"] != "parse_error":
                     failures.append((who, method, path, response.status_code))
