@@ -165,6 +165,16 @@ def test_a_10_mb_json_body_is_a_413_at_the_real_limit(make_api, settings):
 
 
 @pytest.mark.django_db
+def test_an_oversized_form_field_is_a_413(make_api, settings):
+    # Django caps the non-file fields of a multipart body (DATA_UPLOAD_MAX_MEMORY_SIZE); that
+    # surfaced as a 400 "bad request", now as what it is.
+    _, owner = _callers(make_api, settings)
+    field = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = owner.post("/api/v1/finance/transactions/", {"description": field}, format="multipart")
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+@pytest.mark.django_db
 def test_options_never_answers_500_on_any_route(make_api, settings):
     anonymous, owner = _callers(make_api, settings)
     urls = route_urls(owner)
