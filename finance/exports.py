@@ -70,7 +70,11 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     if not isinstance(value, str):
         return value
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    # Control characters other than tab and newlines can't be in a worksheet (openpyxl raises);
+    # they show as U+FFFD, as in the CSV's text they are kept.
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     # openpyxl stores any string that starts with "=" as a formula; say outright that it is text.
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"

@@ -149,12 +149,13 @@ def test_no_formula_survives_an_export(business, staff, make_api, book):
         book("expense", "200.00", "2026-03-02 10:00", category=text[:100], description=text)
         book("income", "10.00", "2026-03-03 10:00", reference_number=text, external_id=f"e{position}")
     book("income", "99.00", "2026-03-04 10:00", description="-1500.00")
+    book("income", "98.00", "2026-03-04 10:00", description="bell\x07 and \x1b escape")  # no XML for them
     api = make_api(staff, business)
 
     response = api.get("/api/v1/finance/transactions/export/", {"format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     cells = [cell for row in rows[1:] for cell in row]
-    assert len(rows) == 2 * len(FORMULAS) + 2
+    assert len(rows) == 2 * len(FORMULAS) + 3
     assert [c for c in cells if live(c)] == []
     assert "-1500.00" in cells and "'=1+1" in cells and "'\t=1" in cells
 
@@ -165,5 +166,6 @@ def test_no_formula_survives_an_export(business, staff, make_api, book):
     assert [c.coordinate for c in xcells if c.data_type == "f"] == []
     assert [c.value for c in xcells if live(c.value)] == []
     assert "-1500.00" in [c.value for c in xcells] and "'=1+1" in [c.value for c in xcells]
+    assert "bell\ufffd and \ufffd escape" in [c.value for c in xcells]
     amounts = [row[4].value for row in workbook.active.iter_rows(min_row=2)]
     assert all(not isinstance(a, str) for a in amounts)  # amounts stay numbers
