@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -18,15 +19,26 @@ from .models import Invoice, MpesaSettings
 BRAND = colors.HexColor("#0f766e")
 
 
+def _text(value: Any) -> str:
+    """Stored text as Paragraph markup: "<", "&" and ">" are shown, never read as tags (an
+    unclosed "<b>" failed the PDF, and an "<img>" would have made it fetch a file)."""
+    return escape(str(value))
+
+
 def _payment_lines(invoice: Invoice) -> list[str]:
     business = invoice.business
     lines = []
     mpesa = MpesaSettings.objects.filter(business=business).exclude(shortcode="").first()
     if mpesa:
-        lines.append(f"M-Pesa Paybill <b>{mpesa.shortcode}</b>, account <b>{invoice.invoice_number}</b>")
-    lines.append(f"Bank transfer or cheque to <b>{business.legal_name}</b>, quoting {invoice.invoice_number}")
+        lines.append(
+            f"M-Pesa Paybill <b>{_text(mpesa.shortcode)}</b>, account <b>{_text(invoice.invoice_number)}</b>"
+        )
+    lines.append(
+        f"Bank transfer or cheque to <b>{_text(business.legal_name)}</b>, "
+        f"quoting {_text(invoice.invoice_number)}"
+    )
     if business.phone or business.email:
-        lines.append("Questions: " + " · ".join(x for x in (business.phone, business.email) if x))
+        lines.append("Questions: " + " · ".join(_text(x) for x in (business.phone, business.email) if x))
     return lines
 
 
@@ -52,17 +64,17 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     seller = "<br/>".join(
         x
         for x in (
-            f"<b>{business.legal_name}</b>",
-            business.address,
-            business.phone,
-            business.email,
-            f"KRA PIN {business.tax_id}" if business.tax_id else "",
+            f"<b>{_text(business.legal_name)}</b>",
+            _text(business.address),
+            _text(business.phone),
+            _text(business.email),
+            f"KRA PIN {_text(business.tax_id)}" if business.tax_id else "",
         )
         if x
     )
     meta = "<br/>".join(
         (
-            f"<b>Invoice</b> {invoice.invoice_number}",
+            f"<b>Invoice</b> {_text(invoice.invoice_number)}",
             f"Issued {invoice.issue_date:%d %b %Y}",
             f"<b>Due {invoice.due_date:%d %b %Y}</b>",
             f"Status: {invoice.get_status_display()}",
@@ -75,11 +87,11 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         x
         for x in (
             "<b>Bill to</b>",
-            customer.name,
-            customer.address,
-            customer.phone,
-            customer.email,
-            f"KRA PIN {customer.tax_id}" if customer.tax_id else "",
+            _text(customer.name),
+            _text(customer.address),
+            _text(customer.phone),
+            _text(customer.email),
+            f"KRA PIN {_text(customer.tax_id)}" if customer.tax_id else "",
         )
         if x
     )
@@ -90,7 +102,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     for item in invoice.items.all():
         rows.append(
             [
-                Paragraph(item.description, small),
+                Paragraph(_text(item.description), small),
                 f"{item.quantity.normalize():f}",
                 money(item.unit_price),
                 f"{item.tax_rate.normalize():f}",
@@ -129,6 +141,6 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         story.append(Paragraph(line, small))
     if invoice.notes:
         story.append(Spacer(1, 4 * mm))
-        story.append(Paragraph(invoice.notes.replace("\n", "<br/>"), small))
+        story.append(Paragraph(_text(invoice.notes).replace("\n", "<br/>"), small))
     doc.build(story)
     return buffer.getvalue()

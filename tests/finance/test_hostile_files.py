@@ -169,3 +169,41 @@ def test_no_formula_survives_an_export(business, staff, make_api, book):
     assert "bell\ufffd and \ufffd escape" in [c.value for c in xcells]
     amounts = [row[4].value for row in workbook.active.iter_rows(min_row=2)]
     assert all(not isinstance(a, str) for a in amounts)  # amounts stay numbers
+
+
+# --- Invoice PDFs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>bold</b> & <script>",  # an unclosed tag failed the PDF
+        '<img src="/etc/passwd"/>',  # a tag that would have read a file
+        "<para><font size=90>big</font>",
+        "bell\x07",
+        "😀" * 100,
+        "\u202eRTL",
+        "line\nbreak\ttab",
+    ],
+)
+def test_invoice_pdfs_show_stored_text_as_text(business, staff, make_api, text):
+    from tests.factories import CustomerFactory
+
+    api = make_api(staff, business)
+    api.raise_request_exception = False
+    customer = CustomerFactory(business=business, name=text[:200], address=text)
+    item = {"description": text[:300], "quantity": "1", "unit_price": "1.00"}
+    created = api.post(
+        "/api/v1/finance/invoices/",
+        {
+            "customer": customer.pk,
+            "issue_date": "2026-03-01",
+            "due_date": "2026-03-31",
+            "notes": text,
+            "items": [item],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content[:300]
+    pdf = api.get(f"/api/v1/finance/invoices/{created.json()['id']}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), pdf.content[:300]
