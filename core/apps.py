@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import schema  # noqa: F401  (registers the OpenAPI extensions)
         from . import fields  # noqa: F401  (bounds the dates of every ModelSerializer)
+        from . import strict  # noqa: F401  (a boolean filter takes true or false, nothing else)

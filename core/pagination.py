@@ -12,6 +12,15 @@ class DefaultPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                # What is accepted: any value; one that is not a whole number from 1 gives the
+                # default size, and more than 200 gives 200 (tests/finance/test_transactions.py).
+                parameter["schema"] = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string"}]}
+        return parameters
+
 
 class NoCountPagination(DefaultPagination):
     """Page numbers without COUNT(*): one extra row tells whether there is a next page. For lists

@@ -57,7 +57,7 @@ def resolve_active_business(request: Request) -> ActiveBusiness:
 
     user = request_user(request)
     raw = request.headers.get(BUSINESS_HEADER)
-    if raw:
+    if raw is not None:  # sent empty is not the same as not sent
         business_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
         if not business_id:
             raise ApplicationError("business_invalid", f"{BUSINESS_HEADER} must be a business id.")

@@ -191,3 +191,63 @@ def test_business_scoped_operations_document_the_header(schema):
 def test_the_schema_and_docs_are_served(api):
     assert api.get("/api/v1/schema/").status_code == 200
     assert api.get("/api/v1/docs/").status_code == 200
+
+
+# --- The schema tells the truth (issue 10): each of these was drift that a client could trip on.
+
+
+def test_ping_is_documented_as_the_object_it_returns(schema):
+    body = schema["paths"]["/api/v1/core/ping/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Ping"}
+
+
+def test_party_names_are_nullable_as_they_come_back(schema):
+    properties = schema["components"]["schemas"]["Transaction"]["properties"]
+    assert properties["customer_name"]["nullable"] is True
+    assert properties["supplier_name"]["nullable"] is True
+
+
+def test_a_messages_provider_may_be_blank(schema):
+    provider = schema["components"]["schemas"]["Message"]["properties"]["provider"]
+    refs = [option["$ref"].rsplit("/", 1)[-1] for option in provider["oneOf"]]
+    enums = [schema["components"]["schemas"][name]["enum"] for name in refs]
+    assert [""] in enums and any("builtin" in enum for enum in enums)
+
+
+def test_cash_flows_list_only_the_periods_they_accept(schema):
+    parameters = schema["paths"]["/api/v1/finance/cash-flows/"]["get"]["parameters"]
+    period = next(p for p in parameters if p["name"] == "period")
+    assert period["schema"]["enum"] == ["week", "month"]
+
+
+def test_every_operation_documents_its_error_answers(schema):
+    """400, 401 where a token is read, 403 where there are roles, 404 on detail routes, 409
+    and 413 on writes, 429 where throttled and 503 everywhere, in the one error shape."""
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"code", "detail"} and "fields" in error["properties"]
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = set(operation["responses"])
+            where = f"{method.upper()} {path}"
+            assert {"400", "503"} <= codes, where
+            if operation.get("security") or "/auth/" in path:
+                assert "401" in codes, where
+            if "{" in path:
+                assert "404" in codes, where
+            if method in ("post", "put", "patch"):
+                assert {"409", "413"} <= codes, where
+            if operation.get("security") and "health" not in path:
+                assert {"403", "429"} <= codes, where
+            for code in codes & {"429", "503"}:
+                if "/health/" not in path:  # the load balancer's probes
+                    assert "Retry-After" in operation["responses"][code]["headers"], where
+
+
+def test_optional_query_parameters_say_an_empty_value_means_not_given(schema):
+    parameters = schema["paths"]["/api/v1/finance/transactions/"]["get"]["parameters"]
+    optional = [p for p in parameters if p["in"] == "query"]
+    assert optional and all(p.get("allowEmptyValue") is True for p in optional)
+    page_size = next(p for p in parameters if p["name"] == "page_size")
+    assert page_size["schema"]["anyOf"][0] == {"type": "integer", "minimum": 1}

@@ -111,6 +111,8 @@ class PingViewSet(BusinessScopedGenericViewSet):
 
     queryset = ModuleAssignment.objects.all()
     pagination_class = None
+    filter_backends: list[Any] = []
+    single_object = True  # one object, not a list (core.schema)
 
     @extend_schema(responses=s.PingSerializer)
     def list(self, request: Request) -> Response:

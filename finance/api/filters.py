@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from core.exceptions import ApplicationError
+from core.strict import StrictBooleanFilter
 from core.tenancy import active_business
 
 from ..models import Budget, Invoice, InvoiceStatus, PaymentMethod, TransactionStatus, TransactionType
@@ -135,7 +136,7 @@ class BudgetFilter(django_filters.FilterSet):
     active_on = django_filters.DateFilter(
         method="filter_active_on", help_text="Budgets whose dates include this day."
     )
-    current = django_filters.BooleanFilter(method="filter_current", help_text="Budgets that include today.")
+    current = StrictBooleanFilter(method="filter_current", help_text="Budgets that include today.")
 
     class Meta:
         model = Budget

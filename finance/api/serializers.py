@@ -82,8 +82,12 @@ class TransactionSerializer(serializers.ModelSerializer):
     transaction_date = LocalDateTimeField()
     supplier = BusinessRelatedField(queryset=Supplier.objects.all(), required=False, allow_null=True)
     customer = BusinessRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
-    supplier_name = serializers.CharField(source="supplier.name", read_only=True, default=None)
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    supplier_name = serializers.CharField(
+        source="supplier.name", read_only=True, default=None, allow_null=True
+    )
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, default=None, allow_null=True
+    )
     currency = serializers.CharField(max_length=3, required=False)
     receipt = ReceiptField(
         required=False, allow_null=True, validators=Transaction._meta.get_field("receipt").validators
@@ -412,6 +416,10 @@ class PeriodQuerySerializer(serializers.Serializer):
                     {"date_from": [f"At most {limit} days for period={attrs['period']}."]}
                 )
         return attrs
+
+
+class CashFlowQuerySerializer(PeriodQuerySerializer):
+    period = serializers.ChoiceField(choices=["week", "month"], default="month")
 
 
 class SummaryQuerySerializer(serializers.Serializer):

@@ -311,15 +311,11 @@ class CashFlowViewSet(BusinessScopedGenericViewSet):
     queryset = Transaction.objects.all()
     pagination_class = None
 
-    @extend_schema(parameters=[s.PeriodQuerySerializer], responses=REPORT)
+    @extend_schema(parameters=[s.CashFlowQuerySerializer], responses=REPORT)
     def list(self, request: Request) -> Response:
-        query = s.PeriodQuerySerializer(data=request.query_params)
+        query = s.CashFlowQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         period = query.validated_data["period"]
-        if period == "day":
-            raise ApplicationError(
-                "invalid", "Cash flow is by week or month.", fields={"period": ["week or month"]}
-            )
         date_from, date_to = _default_range(self.business, query.validated_data, months=12)
         return Response(
             selectors.cash_flows(business=self.business, period=period, date_from=date_from, date_to=date_to)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Conversation, Message
+from ..models import Conversation, Message, Provider
 
 MAX_QUESTION_CHARS = 2000
 MAX_SPEECH_CHARS = 2000
@@ -59,6 +59,8 @@ class ChatResponseSerializer(serializers.Serializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     language = LanguageField(read_only=True)
+    # Blank for the user's own messages: only KAVI's replies have a provider.
+    provider = serializers.ChoiceField(choices=Provider.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Message

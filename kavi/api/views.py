@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core.models import Module
 from core.permissions import Role
+from core.schema import ErrorSerializer
 from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedReadOnlyViewSet, request_user
 from core.throttles import KaviRateThrottle
 
@@ -23,7 +24,7 @@ from ..models import Conversation
 from ..text import detect_language
 from . import serializers as s
 
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="{code, detail, fields?}")
+ERROR = OpenApiResponse(ErrorSerializer, description="{code, detail, fields?}")
 
 
 class ConversationViewSet(BusinessScopedReadOnlyViewSet):
@@ -105,7 +106,9 @@ class KaviViewSet(BusinessScopedGenericViewSet):
             400: ERROR,
             429: ERROR,
             502: ERROR,
-            503: OpenApiResponse(OpenApiTypes.OBJECT, description="code tts_unavailable without a provider"),
+            503: OpenApiResponse(
+                ErrorSerializer, description="tts_unavailable without a provider; database_unavailable"
+            ),
         },
     )
     @action(detail=False, methods=["post"])
