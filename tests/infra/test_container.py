@@ -146,6 +146,7 @@ def test_env_example_lists_every_setting_the_app_reads():
         "LOGIN_LOCKOUT_MINUTES",
         "REPORT_CACHE_SECONDS",
         "IMPORT_MAX_BYTES",
+        "API_MAX_JSON_BYTES",
         "INVITATION_TTL_DAYS",
         "AWS_DEFAULT_REGION",
         # Outage behaviour (docs/ARCHITECTURE.md): how long a dead database or Redis may cost a request.
