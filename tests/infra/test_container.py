@@ -155,6 +155,9 @@ def test_env_example_lists_every_setting_the_app_reads():
         "DB_HEALTH_CHECKS",
         "REDIS_CONNECT_TIMEOUT",
         "REDIS_SOCKET_TIMEOUT",
+        # Idempotency-Key replays (core/idempotency.py): how long a key is kept, when a claim is stale.
+        "IDEMPOTENCY_KEY_TTL_SECONDS",
+        "IDEMPOTENCY_CLAIM_STALE_SECONDS",
     }
     assert read - optional - example == set()
     # No real secret is committed: the only SECRET_KEY is the local compose one.
