@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI extensions)
-        from . import fields  # noqa: F401  (bounds the dates of every ModelSerializer)
-        from . import strict  # noqa: F401  (a boolean filter takes true or false, nothing else)
+        from . import (
+            fields,  # noqa: F401  (bounds the dates of every ModelSerializer)
+            schema,  # noqa: F401  (registers the OpenAPI extensions)
+            strict,  # noqa: F401  (a boolean filter takes true or false, nothing else)
+        )

@@ -9,3 +9,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Keys of this run only, so a shared Redis never mixes runs.
 CACHES["default"]["KEY_PREFIX"] = "kavi-test"  # noqa: F405
+# The concurrency tests release 20 request threads at once in one process; the pool must hold them
+# all, or a thread waits for a connection (DB_POOL_TIMEOUT, 1 s) and a loaded CI machine answers 503.
+_pool = DATABASES["default"].get("OPTIONS", {}).get("pool")  # noqa: F405
+if isinstance(_pool, dict):
+    _pool["max_size"] = max(_pool.get("max_size", 10), 32)
