@@ -14,6 +14,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from core.permissions import Role
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 
+# `fake_server`: the one fake HTTP server harness (Daraja, Gemini, ElevenLabs, ECS metadata).
+pytest_plugins = ["tests.fakes.server"]
+
 
 def _clear_cache() -> None:
     backend = settings.CACHES["default"]["BACKEND"]

@@ -13,9 +13,7 @@ import socket
 import threading
 import zoneinfo
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -30,6 +28,7 @@ from finance.imports import import_transactions
 from finance.models import MpesaSettings, MpesaStkRequest, Transaction
 from tests.factories import BusinessFactory, MembershipFactory
 from tests.factories.finance import InvoiceFactory
+from tests.fakes.server import FakeServer, Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -45,131 +44,91 @@ CALLBACK_BASE = "https://kavi.example.co.ke"
 
 
 class FakeDaraja:
-    """Daraja's OAuth and STK push endpoints on 127.0.0.1. It checks what the real one checks
-    (Basic credentials, the Bearer token, the STK password) and records every request.
+    """Daraja's OAuth and STK push endpoints, as routes on the suite's fake server
+    (tests/fakes/server.py). It checks what the real one checks (Basic credentials, the Bearer
+    token, the STK password); the server records every request.
 
     `mode`: "ok", "fail" (HTTP 500 with Daraja's error body), "timeout" (answers too late) or
     "expire_tokens" (the next STK call gets 401, as when Daraja retires a token early).
     """
 
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
+    def __init__(self, server: FakeServer) -> None:
+        self.server = server
         self.mode = "ok"
         self.apps = {(CONSUMER_KEY, CONSUMER_SECRET)}
         self.passkeys = {SHORTCODE: PASSKEY}
         self.tokens: set[str] = set()
         self.release = threading.Event()
         self._checkout = itertools.count(1)
-        self.url = ""
+        server.route("GET", "/oauth/v1/generate", self.oauth)
+        server.route("POST", "/mpesa/stkpush/v1/processrequest", self.stk_push)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return self.server.requests
 
     def paths(self) -> list[str]:
-        return [r["path"] for r in self.requests]
+        return self.server.paths()
 
     def stk_bodies(self) -> list[dict[str, Any]]:
         return [r["json"] for r in self.requests if r["path"] == "/mpesa/stkpush/v1/processrequest"]
 
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+    def oauth(self, request: dict[str, Any]) -> Reply:
+        if request["query"].get("grant_type") != ["client_credentials"]:
+            return Reply(400, {"errorCode": "400.008.02", "errorMessage": "Invalid grant type"})
+        scheme, _, encoded = (request["headers"].get("Authorization") or "").partition(" ")
+        key, _, secret = base64.b64decode(encoded or "").decode().partition(":")
+        if scheme != "Basic" or (key, secret) not in self.apps:
+            return Reply(400, {"errorCode": "400.008.01", "errorMessage": "Invalid Authentication"})
+        token = secrets.token_hex(12)
+        self.tokens.add(token)
+        return Reply(200, {"access_token": token, "expires_in": "3599"})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _reply(self, code: int, body: dict[str, Any]) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _record(self) -> dict[str, Any]:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                entry = {
-                    "method": self.command,
-                    "path": parts.path,
-                    "query": parse_qs(parts.query),
-                    "headers": dict(self.headers),
-                    "json": json.loads(raw) if raw else None,
-                }
-                fake.requests.append(entry)
-                return entry
-
-            def do_GET(self) -> None:
-                entry = self._record()
-                if entry["path"] != "/oauth/v1/generate":
-                    return self._reply(404, {"errorMessage": "Not found"})
-                if entry["query"].get("grant_type") != ["client_credentials"]:
-                    return self._reply(400, {"errorCode": "400.008.02", "errorMessage": "Invalid grant type"})
-                scheme, _, encoded = self.headers.get("Authorization", "").partition(" ")
-                key, _, secret = base64.b64decode(encoded or "").decode().partition(":")
-                if scheme != "Basic" or (key, secret) not in fake.apps:
-                    return self._reply(
-                        400, {"errorCode": "400.008.01", "errorMessage": "Invalid Authentication"}
-                    )
-                token = secrets.token_hex(12)
-                fake.tokens.add(token)
-                return self._reply(200, {"access_token": token, "expires_in": "3599"})
-
-            def do_POST(self) -> None:
-                entry = self._record()
-                if entry["path"] != "/mpesa/stkpush/v1/processrequest":
-                    return self._reply(404, {"errorMessage": "Not found"})
-                if fake.mode == "timeout":
-                    fake.release.wait(5)
-                    return self._reply(200, {"ResponseCode": "0"})
-                if fake.mode == "fail":
-                    return self._reply(
-                        500, {"requestId": "1", "errorCode": "500.001.1001", "errorMessage": "System is busy"}
-                    )
-                if fake.mode == "expire_tokens":
-                    fake.tokens.clear()
-                    fake.mode = "ok"
-                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-                if token not in fake.tokens:
-                    return self._reply(
-                        401, {"errorCode": "404.001.03", "errorMessage": "Invalid Access Token"}
-                    )
-                body = entry["json"]
-                shortcode, stamp = body["BusinessShortCode"], body["Timestamp"]
-                expected = base64.b64encode(f"{shortcode}{fake.passkeys.get(shortcode)}{stamp}".encode())
-                if body["Password"] != expected.decode():
-                    return self._reply(
-                        400, {"errorCode": "400.002.02", "errorMessage": "Bad Request - Invalid Password"}
-                    )
-                number = next(fake._checkout)
-                return self._reply(
-                    200,
-                    {
-                        "MerchantRequestID": f"29115-34620561-{number}",
-                        "CheckoutRequestID": f"ws_CO_2026010112000{number:04d}",
-                        "ResponseCode": "0",
-                        "ResponseDescription": "Success. Request accepted for processing",
-                        "CustomerMessage": "Success. Request accepted for processing",
-                    },
-                )
-
-        return Handler
+    def stk_push(self, request: dict[str, Any]) -> Reply:
+        if self.mode == "timeout":
+            self.release.wait(5)
+            return Reply(200, {"ResponseCode": "0"})
+        if self.mode == "fail":
+            return Reply(
+                500, {"requestId": "1", "errorCode": "500.001.1001", "errorMessage": "System is busy"}
+            )
+        if self.mode == "expire_tokens":
+            self.tokens.clear()
+            self.mode = "ok"
+        token = (request["headers"].get("Authorization") or "").removeprefix("Bearer ")
+        if token not in self.tokens:
+            return Reply(401, {"errorCode": "404.001.03", "errorMessage": "Invalid Access Token"})
+        body = request["json"]
+        shortcode, stamp = body["BusinessShortCode"], body["Timestamp"]
+        expected = base64.b64encode(f"{shortcode}{self.passkeys.get(shortcode)}{stamp}".encode())
+        if body["Password"] != expected.decode():
+            return Reply(400, {"errorCode": "400.002.02", "errorMessage": "Bad Request - Invalid Password"})
+        number = next(self._checkout)
+        return Reply(
+            200,
+            {
+                "MerchantRequestID": f"29115-34620561-{number}",
+                "CheckoutRequestID": f"ws_CO_2026010112000{number:04d}",
+                "ResponseCode": "0",
+                "ResponseDescription": "Success. Request accepted for processing",
+                "CustomerMessage": "Success. Request accepted for processing",
+            },
+        )
 
 
 @pytest.fixture
-def daraja(settings):
-    fake = FakeDaraja()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+def daraja(settings, fake_server):
+    fake = FakeDaraja(fake_server())
     settings.MPESA_BASE_URL = fake.url
     settings.MPESA_CALLBACK_BASE_URL = CALLBACK_BASE
     for name in ("MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET", "MPESA_SHORTCODE", "MPESA_PASSKEY"):
         setattr(settings, name, None)
     yield fake
-    fake.release.set()
-    server.shutdown()
-    server.server_close()
+    fake.release.set()  # a "timeout" answer still waiting; the server stops after this
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------

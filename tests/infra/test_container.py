@@ -1,15 +1,15 @@
 """The image, the compose stack, .env.example and gunicorn.conf.py, checked without Docker."""
 
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 
 import pytest
 import yaml
+
+from tests.fakes.server import Reply
 
 from . import cfn
 
@@ -208,31 +208,16 @@ def test_gunicorn_takes_its_sizes_from_the_environment():
 
 
 @pytest.fixture
-def ecs_metadata():
+def ecs_metadata(fake_server):
     """A stand-in for the ECS task metadata endpoint on 127.0.0.1."""
     task = {
         "Containers": [
             {"Name": "web", "Networks": [{"NetworkMode": "awsvpc", "IPv4Addresses": ["10.0.10.37"]}]}
         ]
     }
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps(task).encode() if self.path.endswith("/task") else b"{}"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v4/container"
-    server.shutdown()
-    server.server_close()
+    server = fake_server()
+    server.route("GET", None, lambda request: Reply(200, task if request["path"].endswith("/task") else {}))
+    return f"{server.url}/v4/container"
 
 
 def test_gunicorn_lets_the_alb_health_check_in_by_task_ip(ecs_metadata):

@@ -3,13 +3,10 @@ local fake Gemini and ElevenLabs servers that the real SDK clients talk to."""
 
 import datetime as dt
 import json
-import threading
-import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,6 +14,7 @@ import pytest
 from finance import services
 from tests.factories import CustomerFactory
 from tests.factories.finance import BudgetFactory, SupplierFactory
+from tests.fakes.server import FakeServer, Reply
 
 NAIROBI = zoneinfo.ZoneInfo("Africa/Nairobi")
 
@@ -180,78 +178,58 @@ def books(business, owner) -> Books:
     return make_books(business, owner)
 
 
-# --- Local fake servers --------------------------------------------------------------------------------
+# --- Local fake servers (routes on the suite's one harness, tests/fakes/server.py) -------------------
 
 
 @dataclass
-class FakeServer:
-    url: str
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    # (path, headers, json body) -> (status, content type, body bytes, delay seconds)
-    respond: Callable[[str, dict[str, str], Any], tuple[int, str, bytes, float]] | None = None
+class FakeProvider:
+    """A provider faked on a FakeServer: `respond(target, headers, json body)` returns (status,
+    content type, body bytes, delay seconds) for every POST; `requests` are the server's records."""
+
+    server: FakeServer
+    respond: Callable[[str, Any, Any], tuple[int, str, bytes, float]] | None = None
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return self.server.requests
+
+    def _answer(self, request: dict[str, Any]) -> Reply:
+        assert self.respond is not None
+        status, content_type, payload, delay = self.respond(
+            request["target"], request["headers"], request["json"]
+        )
+        return Reply(status, payload, content_type, delay)
 
 
-def _serve(server_state: FakeServer) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            try:
-                body = json.loads(raw or b"{}")
-            except ValueError:
-                body = None
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            server_state.requests.append({"path": self.path, "headers": headers, "body": body})
-            assert server_state.respond is not None
-            status, content_type, payload, delay = server_state.respond(self.path, headers, body)
-            if delay:
-                time.sleep(delay)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    server_state.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    return httpd, thread
+def _provider(fake_server: Callable[[], FakeServer]) -> FakeProvider:
+    provider = FakeProvider(fake_server())
+    provider.server.route("POST", None, provider._answer)
+    return provider
 
 
 @pytest.fixture
-def fake_gemini(settings):
-    state = FakeServer(url="")
-    httpd, thread = _serve(state)
+def fake_gemini(settings, fake_server):
+    provider = _provider(fake_server)
     settings.GEMINI_API_KEY = "test-gemini-key"
-    settings.GEMINI_BASE_URL = state.url
+    settings.GEMINI_BASE_URL = provider.url
     settings.GEMINI_MODEL = "gemini-2.5-flash"
     settings.GEMINI_TIMEOUT_SECONDS = 2
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    return provider
 
 
 @pytest.fixture
-def fake_elevenlabs(settings):
-    state = FakeServer(url="")
-    httpd, thread = _serve(state)
+def fake_elevenlabs(settings, fake_server):
+    provider = _provider(fake_server)
     settings.ELEVENLABS_API_KEY = "test-eleven-key"
-    settings.ELEVENLABS_BASE_URL = state.url
+    settings.ELEVENLABS_BASE_URL = provider.url
     settings.ELEVENLABS_VOICE_ID = "voice-123"
     settings.ELEVENLABS_MODEL = "eleven_multilingual_v2"
     settings.ELEVENLABS_SWAHILI_MODEL = "eleven_v3"
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    return provider
 
 
 def gemini_json(parts: list[dict[str, Any]]) -> tuple[int, str, bytes, float]:

@@ -52,10 +52,10 @@ def test_a_function_call_round_trip_ends_in_a_grounded_answer(books, chat, fake_
     first, second = fake_gemini.requests
     assert first["path"] == "/v1beta/models/gemini-2.5-flash:generateContent"
     assert first["headers"]["x-goog-api-key"] == "test-gemini-key"
-    declared = {d["name"] for d in first["body"]["tools"][0]["functionDeclarations"]}
+    declared = {d["name"] for d in first["json"]["tools"][0]["functionDeclarations"]}
     assert {"get_totals", "get_receivables", "get_budget_status", "compare_periods"} <= declared
-    assert first["body"]["contents"][-1]["parts"][0]["text"] == QUESTION
-    (response,) = _function_responses(second["body"])
+    assert first["json"]["contents"][-1]["parts"][0]["text"] == QUESTION
+    (response,) = _function_responses(second["json"])
     assert response["name"] == "get_totals" and response["response"]["result"]["expense"] == "2000.75"
     assert 2 <= len(reply["suggestions"]) <= 4
 
@@ -64,7 +64,7 @@ def test_history_goes_with_a_follow_up(books, chat, fake_gemini):
     fake_gemini.respond = lambda path, headers, body: gemini_json([{"text": "Karibu."}])
     first = chat("Habari")
     chat("And what can you do?", conversation_id=first["conversation_id"])
-    roles = [c["role"] for c in fake_gemini.requests[-1]["body"]["contents"]]
+    roles = [c["role"] for c in fake_gemini.requests[-1]["json"]["contents"]]
     assert roles == ["user", "model", "user"]
 
 
@@ -138,7 +138,7 @@ def test_unknown_tools_and_foreign_names_get_an_error_not_data(books, chat, fake
 
     fake_gemini.respond = respond
     reply = chat(QUESTION)
-    responses = _function_responses(fake_gemini.requests[1]["body"])
+    responses = _function_responses(fake_gemini.requests[1]["json"])
     assert all("error" in r["response"] for r in responses)
     assert reply["provider"] == "gemini" and reply["sources"] == []
 
@@ -169,6 +169,6 @@ def test_no_other_business_reaches_the_model(business, owner, books, chat, fake_
     fake_gemini.respond = respond
     reply = chat("How much do customers owe us?")
     assert reply["provider"] == "gemini"
-    sent = json.dumps([r["body"] for r in fake_gemini.requests])
+    sent = json.dumps([r["json"] for r in fake_gemini.requests])
     assert "Zebra Secret Holdings" not in sent and "Siri Kubwa" not in sent
     assert "29200.00" not in sent and "64000.00" not in sent  # the two businesses' sums

@@ -23,10 +23,10 @@ def test_audio_comes_back_as_mpeg(owner_api, fake_elevenlabs):
     assert response.content == MP3
     (request,) = fake_elevenlabs.requests
     assert request["path"].startswith("/v1/text-to-speech/voice-123")
-    assert "output_format=mp3_44100_128" in request["path"]
+    assert "output_format=mp3_44100_128" in request["target"]
     assert request["headers"]["xi-api-key"] == "test-eleven-key"
-    assert request["body"]["model_id"] == "eleven_multilingual_v2"
-    assert request["body"]["text"] == "You spent KES 2,000.75 on transport."
+    assert request["json"]["model_id"] == "eleven_multilingual_v2"
+    assert request["json"]["text"] == "You spent KES 2,000.75 on transport."
 
 
 def test_swahili_uses_a_model_that_speaks_it(owner_api, fake_elevenlabs):
@@ -37,7 +37,7 @@ def test_swahili_uses_a_model_that_speaks_it(owner_api, fake_elevenlabs):
     )
     # Without a language, the text's own language decides.
     assert owner_api.post(TTS, {"text": "Wateja wanadaiwa pesa ngapi kwa jumla?"}).status_code == 200
-    assert [r["body"]["model_id"] for r in fake_elevenlabs.requests] == ["eleven_v3", "eleven_v3"]
+    assert [r["json"]["model_id"] for r in fake_elevenlabs.requests] == ["eleven_v3", "eleven_v3"]
 
 
 def test_without_a_key_it_is_503_tts_unavailable(owner_api, settings):
