@@ -21,7 +21,7 @@ from core.money import MONEY_DIGITS, MONEY_PLACES, ZERO, quantize
 from users.models import Business
 
 from .models import Forecast, TransactionType
-from .selectors import _rollups, _series, balance_before, business_today, money
+from .selectors import balance_before, business_today, daily_rollups, money, period_series
 
 MIN_HORIZON, MAX_HORIZON = 1, 12
 # Older books say little about next month, and this bounds the work per forecast.
@@ -99,7 +99,7 @@ def monthly_books(*, business: Business, max_months: int = MAX_HISTORY_MONTHS) -
     today = business_today(business)
     this_month = today.replace(day=1)
     first = (
-        _rollups(business)
+        daily_rollups(business)
         .exclude(transaction_type=TransactionType.TRANSFER)
         .aggregate(first=Min("day"))["first"]
     )
@@ -110,7 +110,7 @@ def monthly_books(*, business: Business, max_months: int = MAX_HISTORY_MONTHS) -
         start += relativedelta(months=1)
     start = max(start, this_month - relativedelta(months=max_months))
     month_end = this_month + relativedelta(months=1) - dt.timedelta(days=1)
-    series, _ = _series(business, "month", min(start, this_month), month_end)
+    series, _ = period_series(business, "month", min(start, this_month), month_end)
     complete = [p for p in series if start.isoformat() <= p["start"] < this_month.isoformat()]
     current = series[-1]
     return MonthlyBooks(
