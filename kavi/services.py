@@ -17,6 +17,7 @@ from users.models import Business
 from . import engine, tools
 from .engine import Reply
 from .models import Conversation, Message, MessageRole, Provider
+from .providers import gemini
 from .selectors import conversation_context
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,6 @@ def assistant_reply(
     )
     if not settings.GEMINI_API_KEY:
         return reply
-    # Imported here: the SDK takes over a second to import, which every worker boot would pay.
-    from . import gemini
-
     try:
         found = gemini.ask(
             business=business,
@@ -55,7 +53,6 @@ def assistant_reply(
     return reply
 
 
-@transaction.atomic
 def chat_exchange(
     *,
     business: Business,
@@ -65,12 +62,35 @@ def chat_exchange(
     conversation: Conversation | None = None,
 ) -> tuple[Conversation, Reply]:
     """Answers a question and records it, with the answer, in the user's conversation (a new one
-    when none is given)."""
+    when none is given). The answer comes first, outside any transaction: Gemini may take up to four
+    calls of 15 s each, and no network call runs while a transaction holds a connection and locks."""
     started = time.perf_counter()
     reply = assistant_reply(
         business=business, question=question, language=language, conversation=conversation
     )
     latency = int((time.perf_counter() - started) * 1000)
+    conversation = exchange_record(
+        business=business,
+        user=user,
+        question=question,
+        reply=reply,
+        conversation=conversation,
+        latency_ms=latency,
+    )
+    return conversation, reply
+
+
+@transaction.atomic
+def exchange_record(
+    *,
+    business: Business,
+    user: Any,
+    question: str,
+    reply: Reply,
+    conversation: Conversation | None,
+    latency_ms: int,
+) -> Conversation:
+    """Writes the question and its answer in one short transaction."""
     if conversation is None:
         conversation = Conversation.objects.create(
             business=business,
@@ -103,8 +123,8 @@ def chat_exchange(
                 suggestions=reply.suggestions,
                 frame=reply.frame,
                 provider=reply.provider,
-                latency_ms=latency,
+                latency_ms=latency_ms,
             ),
         ]
     )
-    return conversation, reply
+    return conversation

@@ -21,6 +21,7 @@ from core.throttles import KaviRateThrottle
 
 from .. import insights, selectors, services
 from ..models import Conversation
+from ..providers import speech
 from ..text import detect_language
 from . import serializers as s
 
@@ -117,8 +118,6 @@ class KaviViewSet(BusinessScopedGenericViewSet):
         body.is_valid(raise_exception=True)
         text = body.validated_data["text"]
         language = body.validated_data.get("language") or detect_language(text)
-        from .. import speech  # imported here: the ElevenLabs SDK is slow to import
-
         audio = speech.synthesize(text=text, language=language)
         return HttpResponse(audio, content_type="audio/mpeg")
 

@@ -1,4 +1,5 @@
-"""Speech through ElevenLabs when a key is set; otherwise the app speaks with the browser."""
+"""Speech through ElevenLabs when a key is set; otherwise the app speaks with the browser. The SDK is
+imported on first use: it is slow to import, which every worker boot would otherwise pay."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import logging
 
 import httpx
 from django.conf import settings
-from elevenlabs.client import ElevenLabs
-from elevenlabs.core.api_error import ApiError
 from rest_framework import status
 
 from core.exceptions import ApplicationError
@@ -30,6 +29,9 @@ def synthesize(*, text: str, language: str) -> bytes:
             "Speech is not set up on this server; the app will speak with the browser.",
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
+    from elevenlabs.client import ElevenLabs  # the SDK on first use (see the module docstring)
+    from elevenlabs.core.api_error import ApiError
+
     client = ElevenLabs(
         api_key=settings.ELEVENLABS_API_KEY,
         base_url=settings.ELEVENLABS_BASE_URL or None,
