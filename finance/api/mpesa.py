@@ -30,8 +30,9 @@ from core.tenancy import (
     request_user,
 )
 
-from .. import mpesa
 from ..models import Invoice, MpesaSettings, MpesaStkRequest, StkStatus, Transaction
+from ..mpesa import callbacks
+from ..mpesa import services as mpesa_services
 
 # --- Serializers -------------------------------------------------------------------------------------
 
@@ -87,10 +88,10 @@ class MpesaSettingsSerializer(serializers.ModelSerializer):
 
     def _urls(self, instance: MpesaSettings) -> dict[str, str | None]:
         request = self.context.get("request")
-        return mpesa.callback_urls(instance, origin=_origin(request) if request else "")
+        return mpesa_services.callback_urls(instance, origin=_origin(request) if request else "")
 
     def get_has_credentials(self, instance: MpesaSettings) -> bool:
-        return mpesa.has_credentials(instance)
+        return mpesa_services.has_credentials(instance)
 
     def get_callback_url(self, instance: MpesaSettings) -> str | None:
         return self._urls(instance)["callback_url"]
@@ -198,7 +199,7 @@ class MpesaSettingsViewSet(BusinessScopedGenericViewSet):
     def update(self, request: Request, *, partial: bool = False) -> Response:
         data = self.get_serializer(self._current(), data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        instance = mpesa.mpesa_settings_update(
+        instance = mpesa_services.mpesa_settings_update(
             business=self.business, actor=request_user(request), data=data.validated_data
         )
         return Response(self.get_serializer(instance).data)
@@ -237,7 +238,7 @@ class MpesaStkRequestViewSet(BusinessScopedReadOnlyViewSet):
     def push(self, request: Request) -> Response:
         data = StkPushSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        stk = mpesa.mpesa_stk_push(
+        stk = mpesa_services.mpesa_stk_push(
             business=self.business,
             actor=request_user(request),
             phone=data.validated_data["phone"],
@@ -295,7 +296,7 @@ class DarajaCallbackView(APIView):
     parser_classes = [JSONParser]
 
     def _settings(self, token: str) -> MpesaSettings:
-        found = mpesa.settings_for_token(token)
+        found = callbacks.settings_for_token(token)
         if found is None:
             raise exceptions.NotFound()
         return found
@@ -308,7 +309,7 @@ class DarajaCallbackView(APIView):
             raise exceptions.ParseError("The body is not valid JSON.") from exc
         return _without_nul(payload)
 
-    def _invalid(self, exc: mpesa.MalformedCallback) -> ApplicationError:
+    def _invalid(self, exc: callbacks.MalformedCallback) -> ApplicationError:
         return ApplicationError("invalid_callback", f"The callback is not valid: {exc}.")
 
 
@@ -320,10 +321,10 @@ class StkCallbackView(DarajaCallbackView):
         mpesa_settings = self._settings(token)
         payload = self._payload(request)
         try:
-            mpesa.mpesa_stk_callback(mpesa_settings=mpesa_settings, payload=payload)
-        except mpesa.MalformedCallback as exc:
+            callbacks.mpesa_stk_callback(mpesa_settings=mpesa_settings, payload=payload)
+        except callbacks.MalformedCallback as exc:
             raise self._invalid(exc) from exc
-        return Response(mpesa.ACCEPTED)
+        return Response(callbacks.ACCEPTED)
 
 
 class C2BValidationView(DarajaCallbackView):
@@ -332,7 +333,7 @@ class C2BValidationView(DarajaCallbackView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: CallbackAckSerializer}, auth=[])
     def post(self, request: Request, token: str) -> Response:
         self._settings(token)
-        return Response(mpesa.c2b_validate(payload=self._payload(request)))
+        return Response(callbacks.c2b_validate(payload=self._payload(request)))
 
 
 class C2BConfirmationView(DarajaCallbackView):
@@ -343,10 +344,10 @@ class C2BConfirmationView(DarajaCallbackView):
         mpesa_settings = self._settings(token)
         payload = self._payload(request)
         try:
-            mpesa.mpesa_c2b_confirm(mpesa_settings=mpesa_settings, payload=payload)
-        except mpesa.MalformedCallback as exc:
+            callbacks.mpesa_c2b_confirm(mpesa_settings=mpesa_settings, payload=payload)
+        except callbacks.MalformedCallback as exc:
             raise self._invalid(exc) from exc
-        return Response(mpesa.ACCEPTED)
+        return Response(callbacks.ACCEPTED)
 
 
 urlpatterns = [

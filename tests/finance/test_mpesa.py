@@ -22,10 +22,11 @@ from django.db import connection
 
 from core.models import ActivityLog
 from core.permissions import Role
-from finance import mpesa
 from finance.crypto import DecryptionError, decrypt_json, decrypt_text, encrypt_text
 from finance.imports import import_transactions
 from finance.models import MpesaSettings, MpesaStkRequest, Transaction
+from finance.mpesa import client as mpesa_client
+from finance.mpesa import services as mpesa
 from tests.factories import BusinessFactory, MembershipFactory
 from tests.factories.finance import InvoiceFactory
 from tests.fakes.server import FakeServer, Reply
@@ -315,7 +316,7 @@ def test_roles(business, admin_user, staff, viewer, make_api, daraja):
     ],
 )
 def test_phone_normalisation(raw, expected):
-    assert mpesa.normalise_phone(raw) == expected
+    assert mpesa_client.normalise_phone(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -323,7 +324,7 @@ def test_phone_normalisation(raw, expected):
 )
 def test_phone_normalisation_refuses(raw):
     with pytest.raises(ValueError, match="Kenyan mobile number"):
-        mpesa.normalise_phone(raw)
+        mpesa_client.normalise_phone(raw)
 
 
 @pytest.mark.parametrize(
