@@ -15,11 +15,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.audit import audit_log, snapshot
+from core.context import current
 from core.exceptions import ApplicationError, ConflictError
+from core.models import ActivityLog
 from core.money import ZERO, format_money, quantize
+from core.services import business_object_create, business_object_delete, business_object_update
 from users.models import Business
 
 from .models import (
+    Budget,
     Invoice,
     InvoiceCounter,
     InvoiceItem,
@@ -29,6 +33,7 @@ from .models import (
     TransactionStatus,
     TransactionType,
 )
+from .pdf import invoice_pdf
 from .rollups import deltas_for, key_for, rollup_apply, rollup_rebuild
 from .validators import check_money_range
 
@@ -38,10 +43,6 @@ def business_tz(business: Business) -> zoneinfo.ZoneInfo:
 
 
 def budget_create(*, business: Business, actor: Any, data: dict[str, Any]) -> Any:
-    from core.services import business_object_create
-
-    from .models import Budget
-
     with transaction.atomic():
         budget = business_object_create(
             model=Budget, business=business, actor=actor, data={"currency": business.currency, **data}
@@ -51,8 +52,6 @@ def budget_create(*, business: Business, actor: Any, data: dict[str, Any]) -> An
 
 
 def budget_update(*, instance: Any, actor: Any, data: dict[str, Any]) -> Any:
-    from core.services import business_object_update
-
     with transaction.atomic():
         budget = business_object_update(instance=instance, actor=actor, data=data)
         books_touch(business_id=budget.business_id)
@@ -60,8 +59,6 @@ def budget_update(*, instance: Any, actor: Any, data: dict[str, Any]) -> Any:
 
 
 def budget_delete(*, instance: Any, actor: Any) -> None:
-    from core.services import business_object_delete
-
     with transaction.atomic():
         business_id = instance.business_id
         business_object_delete(instance=instance, actor=actor)
@@ -159,9 +156,6 @@ def transactions_bulk_insert(
     *, business: Business, actor: Any, transactions: list[Transaction]
 ) -> list[Transaction]:
     """Inserts many rows at once (imports), with their rollups and one audit row each."""
-    from core.context import current
-    from core.models import ActivityLog
-
     if not transactions:
         return []
     tz = business_tz(business)
@@ -366,8 +360,6 @@ def invoice_delete(*, instance: Invoice, actor: Any) -> None:
 
 @transaction.atomic
 def invoice_send(*, instance: Invoice, actor: Any) -> Invoice:
-    from .pdf import invoice_pdf
-
     invoice = Invoice.objects.select_for_update().select_related("customer", "business").get(pk=instance.pk)
     if invoice.status == InvoiceStatus.CANCELLED:
         raise ConflictError("invoice_cancelled", "A cancelled invoice can't be sent.")
