@@ -17,8 +17,8 @@ from core.money import MoneyField
 from core.tenancy import BusinessRelatedField
 from users.models import Customer
 
-from ..models import Budget, Invoice, InvoiceItem, InvoiceStatus, PaymentMethod, Supplier, Transaction
-from ..selectors import budget_usage, business_today, money
+from ..models import Budget, Invoice, InvoiceItem, PaymentMethod, Supplier, Transaction
+from ..selectors import budget_usage, business_today, invoice_status_on, money
 from ..validators import BOOK_DATE_MAX, BOOK_DATE_MIN, MAX_RECEIPT_BYTES, QUERY_DATE_MAX, QUERY_DATE_MIN
 
 
@@ -289,9 +289,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             return str(effective)
         business = self.context.get("business")
         today = business_today(business) if business else dt.date.today()  # noqa: DTZ011
-        if invoice.status in (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID) and invoice.due_date < today:
-            return InvoiceStatus.OVERDUE
-        return invoice.status
+        return invoice_status_on(invoice, today)
 
     def get_balance_due(self, invoice: Invoice) -> str:
         return money(invoice.total_amount - invoice.amount_paid)

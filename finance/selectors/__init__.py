@@ -28,7 +28,14 @@ from .clock import (
     period_start,
 )
 from .numbers import MONEY, money, percent, percent_change, percent_of
-from .receivables import OPEN_STATUSES, invoices_annotated, open_invoices, receivable_totals, receivables
+from .receivables import (
+    OPEN_STATUSES,
+    invoice_status_on,
+    invoices_annotated,
+    open_invoices,
+    receivable_totals,
+    receivables,
+)
 from .reports import analytics, cash_flows, dashboard, overview
 from .sums import balance_before, daily_rollups, period_series, rollup_sums
 from .transactions import ROLLUP_FILTERS, filter_transactions, recent_transactions, transaction_totals
@@ -51,6 +58,7 @@ __all__ = [
     "daily_rollups",
     "dashboard",
     "filter_transactions",
+    "invoice_status_on",
     "invoices_annotated",
     "local_bounds",
     "money",

@@ -31,6 +31,14 @@ def invoices_annotated(queryset: QuerySet[Invoice], *, today: dt.date) -> QueryS
     )
 
 
+def invoice_status_on(invoice: Invoice, today: dt.date) -> str:
+    """The status an invoice reads as on `today`: overdue when open past its due date. The same rule
+    as invoices_annotated's `effective_status`, for an invoice read without that annotation."""
+    if invoice.status in OPEN_STATUSES and invoice.due_date < today:
+        return InvoiceStatus.OVERDUE
+    return invoice.status
+
+
 def open_invoices(business: Business, today: dt.date) -> QuerySet[Invoice]:
     """Sent and partly paid invoices in the business currency, annotated."""
     return invoices_annotated(
