@@ -8,14 +8,16 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.permissions import Role
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 
-# `fake_server`: the one fake HTTP server harness (Daraja, Gemini, ElevenLabs, ECS metadata).
-pytest_plugins = ["tests.fakes.server"]
+# `fake_server`: the one fake HTTP server harness (Daraja, Gemini, ElevenLabs, ECS metadata);
+# `hostile_books`: a business with books, made once per module, for the hostile-input tests.
+pytest_plugins = ["tests.fakes.server", "tests.hostile"]
 
 
 def _clear_cache() -> None:
@@ -61,6 +63,20 @@ def _isolated_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around the rest of the module, rolled back at its end: rows made once for a
+    module (inside `django_db_blocker.unblock()`) are shared by its tests, and each test's own
+    transaction nests in it as a savepoint, so no test sees another's writes."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 class Api(APIClient):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -135,14 +136,9 @@ def concrete(api: Any, path: str) -> str | None:
     return path.replace("{id}", str(rows[0]["id"]))
 
 
-def owner_with_books(make_api: Any, settings: Any) -> Any:
-    """An API client signed in as the owner of a business with transactions, a supplier, a customer,
-    a budget, an invoice with an item, a second member and a module assignment; rate limits off;
-    a 500 comes back as a response instead of raising."""
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "1000000/hour", "kavi": "1000000/minute"},
-    }
+def make_books() -> tuple[Any, Any]:
+    """(business, owner): a business with transactions, a supplier, a customer, a budget, an
+    invoice with an item, a second member and a module assignment."""
     business: Any = BusinessFactory()
     owner = MembershipFactory(business=business, role=Role.OWNER).user
     MembershipFactory(business=business, role=Role.STAFF)
@@ -165,6 +161,24 @@ def owner_with_books(make_api: Any, settings: Any) -> Any:
     BudgetFactory(business=business, category="Transport")
     InvoiceItemFactory(invoice=InvoiceFactory(business=business, customer=customer, status="sent"))
     ModuleAssignmentFactory(business=business)
+    return business, owner
+
+
+@pytest.fixture(scope="module")
+def hostile_books(module_transaction: None, django_db_blocker: Any) -> tuple[Any, Any]:
+    """make_books() once per module: each test's writes are rolled back, so every test sees them as made."""
+    with django_db_blocker.unblock():
+        return make_books()
+
+
+def owner_with_books(make_api: Any, settings: Any, books: tuple[Any, Any] | None = None) -> Any:
+    """An API client signed in as the owner of make_books()'s business (`books`, or a new one);
+    rate limits off; a 500 comes back as a response instead of raising."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/hour", "user": "1000000/hour", "kavi": "1000000/minute"},
+    }
+    business, owner = books if books is not None else make_books()
     api = make_api(owner, business)
     api.raise_request_exception = False
     return api
