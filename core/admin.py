@@ -7,7 +7,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from .audit import audit_log
+from .context import current
 from .models import ActivityLog, FailedLoginAttempt, ModuleAssignment, UserSession
+from .services import LoginLocked, login_authenticate, login_locked_message, session_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,8 +64,6 @@ class UserSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Sign out the selected sessions")
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
-        from .services import session_revoke
-
         for session in queryset.filter(revoked_at__isnull=True):
             session_revoke(session=session, actor=request.user)
 
@@ -81,10 +82,6 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin sign-in goes through the API's lockout and records its failures the same way."""
 
     def clean(self) -> dict[str, Any]:
-        from .audit import audit_log
-        from .context import current
-        from .services import LoginLocked, login_authenticate, login_locked_message
-
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
 from . import context
-
-if TYPE_CHECKING:
-    from .models import ActivityLog
+from .models import ActivityLog
 
 # Fields never copied into the trail.
 SECRET_FIELDS = {"password", "token_hash", "consumer_secret", "passkey", "initiator_password"}
@@ -57,8 +55,6 @@ def audit_log(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> ActivityLog:
-    from .models import ActivityLog
-
     ctx = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

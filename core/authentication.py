@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
 
+from .selectors import session_is_revoked
+
 
 class TokenRefused(exceptions.AuthenticationFailed):
     default_detail = "The access token is not valid."
@@ -40,8 +42,6 @@ class JWTAuthentication(authentication.JWTAuthentication):
             raise _plain(exc) from exc
 
     def get_validated_token(self, raw_token: bytes) -> Any:
-        from .services import session_is_revoked
-
         token = super().get_validated_token(raw_token)
         sid = token.get("sid")
         if sid and session_is_revoked(str(sid)):

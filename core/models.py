@@ -173,7 +173,7 @@ class ModuleAssignment(BusinessOwnedModel):
 
 
 class IdempotencyKey(models.Model):
-    """A client's `Idempotency-Key` for one signed-in POST (see core.idempotency): claimed before
+    """A client's `Idempotency-Key` for one signed-in POST (see core.api.idempotency): claimed before
     the view runs, then holding the first 2xx response for replay until it expires."""
 
     class Status(models.TextChoices):

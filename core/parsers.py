@@ -16,6 +16,8 @@ from rest_framework import exceptions, parsers
 
 # Far deeper than any body the API takes, far shallower than the interpreter's recursion limit.
 MAX_JSON_DEPTH = 64
+# A receipt (finance.validators checks its type): the largest upload besides a statement import.
+MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 # A JSON string (escapes included) or one bracket; strings are skipped so "[[[" inside one counts 0.
 _TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _OPENERS = frozenset(b"[{")
@@ -70,8 +72,6 @@ def body_limit(content_type: str) -> int:
     """The most bytes a request body of this type may have: uploads (imports, receipts) have their
     own limits, everything else is a JSON document."""
     if content_type == "multipart/form-data":
-        from finance.validators import MAX_RECEIPT_BYTES
-
         # Room for the form's other fields and boundaries; each view checks its file's own limit.
         return max(settings.IMPORT_MAX_BYTES, MAX_RECEIPT_BYTES) + 1024 * 1024
     return int(settings.API_MAX_JSON_BYTES)

@@ -2,9 +2,14 @@
 
 from typing import Any
 
+from django.apps import apps
+from django.core.cache import cache
 from django.db import models
+from django.db.models import F
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+
+from .models import Module, ModuleAssignment
 
 
 class Role(models.TextChoices):
@@ -82,10 +87,6 @@ def _module_states(*, business_id: int, version: int) -> dict[str, Any]:
     """{"business": {module: enabled}, "members": {membership_id: {module: enabled}}}, read once
     per business and version of its books (an assignment change moves the version); with the cache
     down it is one small query."""
-    from django.core.cache import cache
-
-    from .models import ModuleAssignment
-
     key = f"modules:{business_id}:{version}"
     states = cache.get(key)
     if states is None:
@@ -107,8 +108,6 @@ def _module_states(*, business_id: int, version: int) -> dict[str, Any]:
 def modules_for(*, business: Any, membership_id: int | None) -> dict[str, bool]:
     """Every module and whether it is on for this member of `business` (a super admin who is not a
     member gets the business's own switches)."""
-    from .models import Module
-
     states = _module_states(business_id=business.pk, version=business.books_version)
     member: dict[str, bool] = states["members"].get(membership_id, {}) if membership_id else {}
     return {
@@ -123,8 +122,6 @@ def module_enabled(*, business: Any, membership_id: int | None, module: str) -> 
 def module_assignments_changed(*, business_id: int) -> None:
     """Moves the business's version so every worker reads the new switches on its next request
     (called in the same database transaction as the change)."""
-    from django.db.models import F
-
-    from users.models import Business
-
-    Business.objects.filter(pk=business_id).update(books_version=F("books_version") + 1)
+    # By the app registry: core sits below the users app and names its models only as FK targets.
+    business_model = apps.get_model("users", "Business")
+    business_model.objects.filter(pk=business_id).update(books_version=F("books_version") + 1)

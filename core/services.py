@@ -3,8 +3,6 @@
 import hashlib
 import logging
 import math
-import uuid
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +16,7 @@ from rest_framework import status
 from .audit import audit_log, snapshot
 from .exceptions import ApplicationError
 from .models import FailedLoginAttempt, UserSession
+from .selectors import REVOKED_SESSION_KEY, cache_quietly, revoked_cache_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +78,6 @@ def business_object_delete(*, instance: Any, actor: Any) -> None:
 # per address it counts the attempts in the window and records its own, as a failure until it is
 # proven otherwise, in one short transaction. So the count and the check are one step, concurrent
 # requests see each other's slots, and nothing depends on the cache. A success gives its slot back.
-
-REVOKED_SESSION_KEY = "revoked-session:{}"
-# How long authentication trusts a cached "still signed in". A revocation overwrites the entry at
-# once, so this only bounds how stale it gets when the revocation could not reach the cache.
-SESSION_ACTIVE_CACHE_SECONDS = 30
 
 
 class LoginLocked(Exception):
@@ -226,41 +220,6 @@ def session_start(*, user: Any, ip: str | None, user_agent: str) -> UserSession:
     return UserSession.objects.create(user=user, ip=ip, user_agent=user_agent[:512])
 
 
-def _cache_quietly(write: Callable[[], Any]) -> None:
-    try:
-        write()
-    except Exception:
-        logger.debug("Session cache write skipped", exc_info=True)
-
-
-def session_is_revoked(session_id: str) -> bool:
-    """Whether an access token's session was signed out (or no longer exists). PostgreSQL decides;
-    the cache keeps the answer for a while, and a cache that can't answer counts as a miss."""
-    key = REVOKED_SESSION_KEY.format(session_id)
-    try:
-        cached = cache.get(key)
-    except Exception:
-        cached = None
-    if cached is not None:
-        return bool(cached)
-    try:
-        pk = uuid.UUID(session_id)
-    except ValueError:
-        return True
-    revoked = not UserSession.objects.filter(pk=pk, revoked_at__isnull=True).exists()
-    if revoked:
-        _cache_quietly(lambda: cache.set(key, 1, timeout=_revoked_cache_seconds()))
-    else:
-        # `add`, not `set`: a revocation that wrote its entry meanwhile must win.
-        _cache_quietly(lambda: cache.add(key, 0, timeout=SESSION_ACTIVE_CACHE_SECONDS))
-    return revoked
-
-
-def _revoked_cache_seconds() -> int:
-    lifetime: float = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()  # type: ignore[attr-defined]
-    return int(lifetime) + 60
-
-
 @transaction.atomic
 def session_revoke(*, session: UserSession, actor: Any, action: str = "session.revoke") -> UserSession:
     from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -275,8 +234,8 @@ def session_revoke(*, session: UserSession, actor: Any, action: str = "session.r
     # The row decides; the cache entry makes authentication see it at once rather than after a
     # cached "still signed in" expires. Set now rather than on commit: a rolled-back revoke that
     # still signs someone out errs on the safe side.
-    _cache_quietly(
-        lambda: cache.set(REVOKED_SESSION_KEY.format(session.pk), 1, timeout=_revoked_cache_seconds())
+    cache_quietly(
+        lambda: cache.set(REVOKED_SESSION_KEY.format(session.pk), 1, timeout=revoked_cache_seconds())
     )
     return session
 

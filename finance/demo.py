@@ -10,9 +10,9 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from core.demo import DemoContext, demo_step
 from core.money import quantize
 from core.services import business_object_create
+from users.demo import DemoContext, demo_step
 from users.models import Customer
 
 from . import services

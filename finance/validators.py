@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from core.exceptions import ApplicationError
 from core.fields import BOOK_DATE_MAX, BOOK_DATE_MIN  # noqa: F401 - dates of money that moved
 from core.money import CENT, MONEY_DIGITS, MONEY_PLACES
+from core.parsers import MAX_RECEIPT_BYTES
 
-MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 # Dates in queries (reports, filters): wide, but far enough from year 1 and 9999 that a day or a
 # month either side of them is still a date.
 QUERY_DATE_MIN, QUERY_DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)

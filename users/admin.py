@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
+from core.exceptions import ApplicationError
+
 from .models import (
     Business,
     BusinessInvitation,
@@ -15,6 +17,7 @@ from .models import (
     User,
     UserProfile,
 )
+from .services import registration_review
 
 
 class ProfileInline(admin.StackedInline):
@@ -104,10 +107,6 @@ class BusinessRegistrationAdmin(admin.ModelAdmin):
     actions = ["approve", "reject"]
 
     def _review(self, request: HttpRequest, queryset: Any, approve: bool) -> None:
-        from core.exceptions import ApplicationError
-
-        from .services import registration_review
-
         done = 0
         for registration in queryset:
             try:

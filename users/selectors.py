@@ -31,3 +31,24 @@ def profile_for(*, user: User) -> UserProfile:
     """The user's profile; accounts made outside registration (admin, shell) get one on first read."""
     profile, _ = UserProfile.objects.get_or_create(user=user)
     return profile
+
+
+def membership_for(*, user: User, business_id: int) -> Membership | None:
+    """The user's membership of one business, with the business, or None."""
+    # Unordered: the model's default ordering would join users and sort to pick one row that the
+    # (user, business) unique constraint already makes unique.
+    found = list(
+        Membership.objects.select_related("business")
+        .filter(user=user, business_id=business_id)
+        .order_by()[:1]
+    )
+    return found[0] if found else None
+
+
+def memberships_of(*, user: User, limit: int) -> list[Membership]:
+    """Up to `limit` of the user's memberships, with their businesses (in no particular order)."""
+    return list(Membership.objects.select_related("business").filter(user=user).order_by()[:limit])
+
+
+def business_get(*, pk: int) -> Business | None:
+    return Business.objects.filter(pk=pk).first()

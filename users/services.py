@@ -21,6 +21,7 @@ from core.context import current as request_context
 from core.exceptions import ApplicationError, ConflictError
 from core.models import UserSession
 from core.permissions import RANK, Role
+from finance.services import business_timezone_changed  # the books count days in its time zone
 
 from .models import (
     Business,
@@ -161,8 +162,6 @@ def business_update(*, business: Business, actor: User, data: dict[str, Any]) ->
     business.full_clean()
     business.save()
     if before["timezone"] != business.timezone:
-        from finance.services import business_timezone_changed
-
         business_timezone_changed(business=business)
     audit_log(
         actor=actor, action="update", business=business, obj=business, before=before, after=snapshot(business)

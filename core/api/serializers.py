@@ -1,9 +1,7 @@
 from rest_framework import serializers
 
-from core.tenancy import BusinessRelatedField
-from users.models import Membership
-
 from ..models import ActivityLog, FailedLoginAttempt, ModuleAssignment, UserSession
+from .tenancy import BusinessRelatedField
 
 
 class ActivityLogSerializer(serializers.ModelSerializer):
@@ -67,7 +65,8 @@ class FailedLoginSerializer(serializers.ModelSerializer):
 
 
 class ModuleAssignmentSerializer(serializers.ModelSerializer):
-    membership = BusinessRelatedField(queryset=Membership.objects.all(), required=False, allow_null=True)
+    # `membership` (optional, nullable) accepts only members of the active business.
+    serializer_related_field = BusinessRelatedField
 
     class Meta:
         model = ModuleAssignment

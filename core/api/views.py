@@ -18,13 +18,13 @@ from .. import dbguard, selectors, services
 from ..cache import RedisCache
 from ..models import ModuleAssignment, UserSession
 from ..permissions import IsSuperAdmin, Role, module_assignments_changed
-from ..tenancy import (
+from . import serializers as s
+from .tenancy import (
     BusinessScopedGenericViewSet,
     BusinessScopedModelViewSet,
     BusinessScopedReadOnlyViewSet,
     request_user,
 )
-from . import serializers as s
 
 
 class ActivityLogViewSet(BusinessScopedReadOnlyViewSet):
@@ -112,7 +112,7 @@ class PingViewSet(BusinessScopedGenericViewSet):
     queryset = ModuleAssignment.objects.all()
     pagination_class = None
     filter_backends: list[Any] = []
-    single_object = True  # one object, not a list (core.schema)
+    single_object = True  # one object, not a list (core.api.schema)
 
     @extend_schema(responses=s.PingSerializer)
     def list(self, request: Request) -> Response:

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
     # Last: it claims an Idempotency-Key just before the view and keeps its response (core/idempotency.py).
-    "core.idempotency.IdempotencyMiddleware",
+    "core.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "fg_copilot.urls"
@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
     # The ALB adds one X-Forwarded-For hop in production.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     # `?format=csv|xlsx` belongs to the export endpoint, not to content negotiation.
     "URL_FORMAT_OVERRIDE": None,

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from core.api.tenancy import active_business
 from core.exceptions import ApplicationError
 from core.strict import StrictBooleanFilter
-from core.tenancy import active_business
 
 from ..models import Budget, Invoice, InvoiceStatus, PaymentMethod, TransactionStatus, TransactionType
 from ..selectors import business_today, filter_transactions

@@ -10,9 +10,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.tenancy import BusinessScopedGenericViewSet, request_user
 from core.models import Module
 from core.money import MoneyField
-from core.tenancy import BusinessScopedGenericViewSet, request_user
 
 from ..credit import credit_score_create
 from ..forecasting import MAX_HORIZON, MIN_HORIZON, forecast_create

@@ -19,16 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exceptions import ApplicationError
-from core.models import Module
-from core.money import MoneyField
-from core.permissions import Role
-from core.tenancy import (
+from core.api.tenancy import (
     BusinessRelatedField,
     BusinessScopedGenericViewSet,
     BusinessScopedReadOnlyViewSet,
     request_user,
 )
+from core.exceptions import ApplicationError
+from core.models import Module
+from core.money import MoneyField
+from core.permissions import Role
 
 from ..models import Invoice, MpesaSettings, MpesaStkRequest, StkStatus, Transaction
 from ..mpesa import callbacks

@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.tenancy import BusinessRelatedField
 from core.exceptions import ApplicationError
 from core.fields import BoundedDateField
 from core.money import MoneyField
-from core.tenancy import BusinessRelatedField
 from users.models import Customer
 
 from ..models import Budget, Invoice, InvoiceItem, PaymentMethod, Supplier, Transaction

@@ -18,12 +18,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 from core.exceptions import ApplicationError
 from core.models import Module
 from core.pagination import NoCountPagination
 from core.permissions import Role
 from core.sql import fetch_page
-from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 
 from .. import exports, selectors, services
 from ..imports import import_transactions

@@ -13,10 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.schema import ErrorSerializer
+from core.api.tenancy import BusinessScopedGenericViewSet, BusinessScopedReadOnlyViewSet, request_user
 from core.models import Module
 from core.permissions import Role
-from core.schema import ErrorSerializer
-from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedReadOnlyViewSet, request_user
 from core.throttles import KaviRateThrottle
 
 from .. import insights, selectors, services

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.models import ActivityLog, FailedLoginAttempt, UserSession
-from core.services import session_is_revoked
+from core.selectors import session_is_revoked
 from tests.conftest import _clear_cache
 from tests.factories import PASSWORD, UserFactory
 

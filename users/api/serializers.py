@@ -10,6 +10,7 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 
 from core.fields import BoundedDateField
 from core.permissions import Role, modules_for
+from core.services import session_refresh
 
 from ..models import (
     Business,
@@ -110,8 +111,6 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """Rotates within a session; a reused (already rotated) refresh token revokes the whole session."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        from core.services import session_refresh
-
         return session_refresh(refresh=attrs["refresh"])
 
 

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
+from core import services as core_services
+from core.api.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 from core.permissions import IsSuperAdmin, Role, role_at_least
-from core.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
 
 from .. import selectors, services
 from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership
@@ -215,9 +216,7 @@ class InvitationViewSet(
         )
 
     def perform_destroy(self, instance: BusinessInvitation) -> None:
-        from core.services import business_object_delete
-
-        business_object_delete(instance=instance, actor=request_user(self.request))
+        core_services.business_object_delete(instance=instance, actor=request_user(self.request))
 
 
 class InvitationAcceptView(APIView):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from core.idempotency import idempotency_keys_purge
+from core.api.idempotency import idempotency_keys_purge
 
 
 class Command(BaseCommand):

@@ -22,12 +22,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
 
-from .exceptions import ApplicationError
+from ..authentication import JWTAuthentication
+from ..exceptions import ApplicationError
+from ..models import IdempotencyKey
+from .tenancy import BUSINESS_HEADER, resolve_active_business
 
 if TYPE_CHECKING:
     from users.models import Business, User
-
-    from .models import IdempotencyKey
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +89,6 @@ class Fingerprint:
 
 
 def _authenticated_user(request: HttpRequest) -> User | None:
-    from .authentication import JWTAuthentication
-
     try:
         result = JWTAuthentication().authenticate(request)  # type: ignore[arg-type]
     except drf_exceptions.APIException:
@@ -112,8 +111,6 @@ def _business(request: HttpRequest, user: User, view_class: type) -> Business | 
     """The key's business: the active business of a business-scoped view; elsewhere the one named
     by X-Business-ID, if any. Not "the only membership" there: creating a first business would
     change the answer between a request and its retry."""
-    from .tenancy import BUSINESS_HEADER, resolve_active_business
-
     if not getattr(view_class, "business_scoped", False) and not request.headers.get(BUSINESS_HEADER):
         return None
     try:
@@ -156,8 +153,6 @@ def _claim(scope: Scope, fingerprint: Fingerprint) -> IdempotencyKey | HttpRespo
 
     Returns the claimed row, or the response for a repeat: the replay, a conflict, or "in progress".
     """
-    from .models import IdempotencyKey
-
     for _ in range(3):
         try:
             with transaction.atomic():
@@ -222,8 +217,6 @@ def _replay(row: IdempotencyKey) -> HttpResponse:
 
 
 def _complete(row: IdempotencyKey, response: HttpResponse) -> None:
-    from .models import IdempotencyKey
-
     if 200 <= response.status_code < 300 and not response.streaming:
         IdempotencyKey.objects.filter(pk=row.pk).update(
             status=IdempotencyKey.Status.COMPLETED,
@@ -240,8 +233,6 @@ def _complete(row: IdempotencyKey, response: HttpResponse) -> None:
 
 def idempotency_keys_purge(*, now: Any = None) -> int:
     """Delete keys past their 24 hours (run by `manage.py purge_idempotency_keys`)."""
-    from .models import IdempotencyKey
-
     cutoff = (now or timezone.now()) - ttl()
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 
-from core.demo import DEMO_PASSWORD, DEMO_USERS, SUPERADMIN, demo_build, demo_exists, demo_reset
+from users.demo import DEMO_PASSWORD, DEMO_USERS, SUPERADMIN, demo_build, demo_exists, demo_reset
 
 
 class Command(BaseCommand):

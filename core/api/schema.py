@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from .idempotency import HEADER, MAX_KEY_LENGTH, applies_to
 from .tenancy import BUSINESS_HEADER
 
 
@@ -140,8 +141,6 @@ class AutoSchema(BaseAutoSchema):
                     description="The active business. Optional when you belong to exactly one.",
                 )
             )
-        from .idempotency import HEADER, MAX_KEY_LENGTH, applies_to
-
         if applies_to(type(self.view), self.method):
             params.append(
                 OpenApiParameter(

@@ -4,12 +4,21 @@ Each app adds its own part through `DEMO_STEPS`, so the generator grows with the
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
+
+from core.models import Module, ModuleAssignment
+from core.services import business_object_create
+
+from . import services as user_services
+from .models import Business, Customer, Membership, User, UserProfile
 
 DEMO_PASSWORD = "Demo-Pass-2026!"  # noqa: S105 (published on purpose: local demo accounts)
 DEMO_BUSINESS = "Tumaini Traders Ltd"
@@ -46,26 +55,17 @@ def demo_step(name: str) -> Callable[[Callable[[DemoContext], None]], Callable[[
 
 
 def demo_exists() -> bool:
-    from users.models import Business
-
     return Business.objects.filter(legal_name=DEMO_BUSINESS).exists()
 
 
 def demo_reset() -> None:
-    from users.models import Business, User
-
     Business.objects.filter(legal_name=DEMO_BUSINESS).delete()
     User.objects.filter(email__endswith="@demo.kavi.test").delete()
 
 
 def demo_build(*, months: int = 12, seed: int = 2026, progress: Callable[[str], None] = print) -> DemoContext:
-    import importlib.util
-
-    from django.apps import apps
-
-    from users import services as user_services
-    from users.models import Membership, User, UserProfile
-
+    # The apps built on users add their steps (finance's books, KAVI's conversations) by name: users
+    # doesn't import them.
     for app in ("finance", "kavi"):
         if apps.is_installed(app) and importlib.util.find_spec(f"{app}.demo"):
             importlib.import_module(f"{app}.demo")
@@ -124,9 +124,6 @@ CUSTOMERS = [
 
 @demo_step("customers")
 def _customers(ctx: DemoContext) -> None:
-    from core.services import business_object_create
-    from users.models import Customer
-
     for name, phone in CUSTOMERS:
         slug = name.lower().split()[0]
         business_object_create(
@@ -140,8 +137,6 @@ def _customers(ctx: DemoContext) -> None:
 
 @demo_step("modules")
 def _modules(ctx: DemoContext) -> None:
-    from core.models import Module, ModuleAssignment
-
     ModuleAssignment.objects.bulk_create(
         ModuleAssignment(business=ctx.business, module=module, enabled=True) for module in Module.values
     )
