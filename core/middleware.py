@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from . import context
+from .exceptions import json_not_found
 from .net import client_ip
 
 
@@ -22,3 +23,21 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+class ApiJsonNotFoundMiddleware:
+    """An unknown path under /api/ answers the API's JSON 404 even with DEBUG on, where Django would
+    render its HTML debug page (clients and the schema expect application/json there)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return json_not_found(request)
+        return response

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.ApiJsonNotFoundMiddleware",
     # Last: it claims an Idempotency-Key just before the view and keeps its response (core/idempotency.py).
     "core.api.idempotency.IdempotencyMiddleware",
 ]
