@@ -84,18 +84,29 @@ def test_bad_rows_are_reported_and_good_rows_kept(business, staff, make_api):
 
 
 @pytest.mark.parametrize(
-    "content",
+    ("content", "missing"),
     [
-        b"",
-        b"\x00\x01\x02\xff" * 100,
-        b"just,some,columns\n1,2,3\n",
-        b"transaction_date\n2026-01-01\n",
+        (b"\x00\x01\x02\xff" * 100, "transaction_date, transaction_type, category, amount"),
+        (b"just,some,columns\n1,2,3\n", "transaction_date, transaction_type, category, amount"),
+        (b"transaction_date\n2026-01-01\n", "transaction_type, category, amount"),
     ],
 )
-def test_broken_files_get_a_clear_answer(content, business, staff, make_api):
+def test_broken_files_get_a_clear_answer(content, missing, business, staff, make_api):
+    # The file is read; nothing is booked, and the answer says which columns it lacks.
     response = upload(make_api(staff, business), content)
-    assert response.status_code in (200, 400)
-    assert response.json()["created"] == 0 if response.status_code == 200 else True
+    assert response.status_code == 200
+    assert response.json() == {
+        "created": 0,
+        "duplicates": 0,
+        "errors": [{"row": 1, "message": f"missing column(s): {missing}"}],
+        "error_count": 1,
+    }
+
+
+def test_an_empty_file_is_a_400(business, staff, make_api):
+    response = upload(make_api(staff, business), b"")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "file" in response.json()["fields"]
 
 
 def test_missing_file_and_bad_format(business, staff, make_api):
