@@ -9,12 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
 
 from core.money import ZERO, format_money
 from finance import selectors
-from finance.models import DailyRollup, Invoice, Transaction
+from finance.selectors import ledger
 from users.models import Business
 
 from . import tools
@@ -72,23 +70,7 @@ def _spikes(business: Business, today: dt.date, sw: bool, kes: Any) -> list[dict
     """This month so far, and the last full month, against the average of the three months before."""
     this_month = today.replace(day=1)
     first = this_month - relativedelta(months=TRAILING_MONTHS + 1)
-    rows = (
-        DailyRollup.objects.filter(
-            business=business,
-            currency=business.currency,
-            transaction_type="expense",
-            day__gte=first,
-            day__lte=today,
-        )
-        .annotate(month=TruncMonth("day"))
-        .values("month", "category")
-        .annotate(total=Sum("total"))
-        .order_by()
-    )
-    sums: dict[str, dict[dt.date, Decimal]] = {}
-    for row in rows:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        sums.setdefault(row["category"] or "Uncategorised", {})[month] = row["total"] or ZERO
+    sums = ledger.monthly_expense_by_category(business=business, date_from=first, date_to=today)
     findings = []
     for category, months in sorted(sums.items()):
         for current in (this_month, this_month - relativedelta(months=1)):
@@ -181,18 +163,7 @@ def _shortfall(business: Business, today: dt.date, sw: bool, kes: Any) -> list[d
     balance = selectors.balance_before(business=business, day=today + dt.timedelta(days=1))
     expected, _, _ = tools.monthly_expense_average(business=business, months=TRAILING_MONTHS)
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
-    due = selectors.invoices_annotated(
-        Invoice.objects.filter(
-            business=business, status__in=selectors.OPEN_STATUSES, currency=business.currency
-        ),
-        today=today,
-    ).aggregate(
-        total=Coalesce(
-            Sum("balance", filter=Q(due_date__gte=today, due_date__lte=horizon)),
-            Value(ZERO),
-            output_field=tools.MONEY,
-        )
-    )["total"]
+    due = ledger.receivables_due(business=business, today=today, until=horizon)
     projected = balance + due - expected
     if projected >= 0:
         return []
@@ -225,14 +196,10 @@ def _shortfall(business: Business, today: dt.date, sw: bool, kes: Any) -> list[d
 def _unapplied(business: Business, today: dt.date, sw: bool, kes: Any) -> list[dict[str, Any]]:
     """M-Pesa money of the last 30 days that no invoice took (finance.mpesa): the customers' credit."""
     since = today - dt.timedelta(days=HORIZON_DAYS)
-    start, _ = selectors.local_bounds(business, since, today)
-    totals = Transaction.objects.filter(
-        business=business, unapplied=True, transaction_date__gte=start
-    ).aggregate(count=Count("id"), amount=Coalesce(Sum("amount"), Value(ZERO)))
-    count = totals["count"]
+    count, total = ledger.unapplied_payments(business=business, since=since)
     if not count:
         return []
-    amount = kes(totals["amount"])
+    amount = kes(total)
     if sw:
         title = f"Malipo {count} ya M-Pesa hayajaingia kwenye ankara"
         message = (
@@ -245,7 +212,7 @@ def _unapplied(business: Business, today: dt.date, sw: bool, kes: Any) -> list[d
             f"Customers paid {amount} in the last {HORIZON_DAYS} days for invoices that were already "
             "settled or owed less. It is their credit: refund it or use it on their next invoice."
         )
-    data = {"count": count, "amount": f"{totals['amount']:.2f}", "since": since.isoformat()}
+    data = {"count": count, "amount": f"{total:.2f}", "since": since.isoformat()}
     return [_finding("unapplied_payments", "medium", title, message, data)]
 
 

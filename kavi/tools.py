@@ -7,30 +7,25 @@ that are checked and resolved against the same business's names."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DecimalField, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 
-from core.money import ZERO, quantize
+from core.money import ZERO
 from finance import selectors
-from finance.models import Budget, DailyRollup, Invoice, Supplier, Transaction, TransactionStatus
-from users.models import Business, Customer
+from finance.selectors import ledger
+from users.models import Business
 
 from .names import NameIndex, build_index
 
-MONEY = DecimalField(max_digits=15, decimal_places=2)
+MONEY = selectors.MONEY
 TENTH = Decimal("0.1")
 CLOSED_STATUSES = ("draft", "cancelled")
 
 
-def money(value: Decimal | None) -> str:
-    return str(quantize(value or ZERO))
+money = selectors.money
 
 
 def percent_change(current: Decimal, previous: Decimal) -> Decimal | None:
@@ -74,46 +69,14 @@ def _params(**values: Any) -> dict[str, Any]:
     return out
 
 
-def _completed(business: Business) -> Any:
-    return Transaction.objects.filter(
-        business=business, status=TransactionStatus.COMPLETED, currency=business.currency
-    )
-
-
-def _in_range(queryset: Any, business: Business, date_from: dt.date | None, date_to: dt.date | None) -> Any:
-    return selectors.filter_transactions(
-        queryset, business=business, filters={"date_from": date_from, "date_to": date_to}
-    )
-
-
 # --- The business's names ---------------------------------------------------------------------------
 
 
 def business_names(*, business: Business) -> NameIndex:
     """Categories (from the rollups and budgets), suppliers and customers of this business only."""
 
-    def rollup_categories() -> list[tuple[str, str]]:
-        return list(
-            DailyRollup.objects.filter(business=business)
-            .values_list("transaction_type", "category")
-            .annotate(n=Sum("count"))
-            .order_by("-n")
-            .values_list("transaction_type", "category")
-        )
-
-    # The rollups change only with the books, so their categories are cached per books version.
-    categories = [
-        tuple(c) for c in selectors.cached_report(business, "kavi-categories", {}, rollup_categories)
-    ]
-    categories += [
-        ("expense", name)
-        for name in Budget.objects.filter(business=business)
-        .order_by()
-        .values_list("category", flat=True)
-        .distinct()
-    ]
-    suppliers = list(Supplier.objects.filter(business=business).values_list("id", "name"))
-    customers = list(Customer.objects.filter(business=business).values_list("id", "name"))
+    categories = ledger.category_names(business=business)
+    suppliers, customers = ledger.party_names(business=business)
     return build_index(categories=categories, suppliers=suppliers, customers=customers)
 
 
@@ -211,18 +174,6 @@ def top_categories(
     )
 
 
-def _transaction_row(txn: Transaction, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
-    return {
-        "id": txn.pk,
-        "date": txn.transaction_date.astimezone(tz).date().isoformat(),
-        "transaction_type": txn.transaction_type,
-        "category": txn.category,
-        "description": txn.description,
-        "amount": money(txn.amount),
-        "counterparty": txn.customer.name if txn.customer else txn.supplier.name if txn.supplier else "",
-    }
-
-
 def largest_transactions(
     *,
     business: Business,
@@ -233,14 +184,15 @@ def largest_transactions(
     limit: int = 3,
     smallest: bool = False,
 ) -> ToolResult:
-    queryset = _in_range(_completed(business), business, date_from, date_to).filter(
-        transaction_type=transaction_type
+    rows = ledger.transactions_ranked(
+        business=business,
+        date_from=date_from,
+        date_to=date_to,
+        transaction_type=transaction_type,
+        category=category,
+        limit=limit,
+        smallest=smallest,
     )
-    if category:
-        queryset = queryset.filter(category__iexact=category)
-    order = ("amount", "transaction_date", "id") if smallest else ("-amount", "-transaction_date", "-id")
-    rows = queryset.select_related("customer", "supplier").order_by(*order)[:limit]
-    tz = zoneinfo.ZoneInfo(business.timezone)
     return ToolResult(
         "largest_transactions",
         _params(
@@ -251,49 +203,24 @@ def largest_transactions(
             limit=limit,
             order="smallest" if smallest else None,
         ),
-        {"currency": business.currency, "transactions": [_transaction_row(t, tz) for t in rows]},
+        {"currency": business.currency, "transactions": rows},
     )
 
 
 def recent_transactions(*, business: Business, limit: int = 5) -> ToolResult:
-    rows = (
-        _completed(business)
-        .filter(transaction_date__lte=timezone.now())
-        .select_related("customer", "supplier")
-        .order_by("-transaction_date", "-id")[:limit]
-    )
-    tz = zoneinfo.ZoneInfo(business.timezone)
+    rows = ledger.transactions_latest(business=business, limit=limit)
     return ToolResult(
         "recent_transactions",
         _params(limit=limit),
-        {"currency": business.currency, "transactions": [_transaction_row(t, tz) for t in rows]},
+        {"currency": business.currency, "transactions": rows},
     )
-
-
-def _by_party(
-    *, business: Business, party: str, transaction_type: str, date_from: dt.date, date_to: dt.date, limit: int
-) -> tuple[list[dict[str, Any]], Decimal]:
-    queryset = _in_range(_completed(business), business, date_from, date_to).filter(
-        transaction_type=transaction_type, **{f"{party}__isnull": False}
-    )
-    grouped = (
-        queryset.values(f"{party}_id", f"{party}__name")
-        .annotate(total=Sum("amount"), count=Count("id"))
-        .order_by("-total", f"{party}__name")
-    )
-    rows = list(grouped[:limit])
-    overall = queryset.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["total"]
-    return [
-        {"id": r[f"{party}_id"], "name": r[f"{party}__name"], "total": money(r["total"]), "count": r["count"]}
-        for r in rows
-    ], overall
 
 
 def customer_payments(
     *, business: Business, date_from: dt.date, date_to: dt.date, limit: int = 5
 ) -> ToolResult:
     """Income received from customers (invoice payments and other linked income), by customer."""
-    rows, overall = _by_party(
+    rows, overall = ledger.totals_by_party(
         business=business,
         party="customer",
         transaction_type="income",
@@ -311,7 +238,7 @@ def customer_payments(
 def supplier_payments(
     *, business: Business, date_from: dt.date, date_to: dt.date, limit: int = 5
 ) -> ToolResult:
-    rows, overall = _by_party(
+    rows, overall = ledger.totals_by_party(
         business=business,
         party="supplier",
         transaction_type="expense",
@@ -334,12 +261,7 @@ def receivables(*, business: Business, customer: Ref | None = None) -> ToolResul
     if customer is None:
         report = selectors.receivables(business=business)
         oldest = report["overdue"][0] if report["overdue"] else None
-        debtors = (
-            Invoice.objects.filter(business=business, status__in=selectors.OPEN_STATUSES)
-            .values("customer_id")
-            .distinct()
-            .count()
-        )
+        debtors = ledger.debtor_count(business=business)
         return ToolResult(
             "receivables",
             {},
@@ -357,21 +279,7 @@ def receivables(*, business: Business, customer: Ref | None = None) -> ToolResul
             },
         )
     today = selectors.business_today(business)
-    open_invoices = selectors.invoices_annotated(
-        Invoice.objects.filter(
-            business=business, customer_id=customer.id or 0, status__in=selectors.OPEN_STATUSES
-        ),
-        today=today,
-    )
-    figures = open_invoices.aggregate(
-        outstanding=Coalesce(Sum("balance"), Value(ZERO), output_field=MONEY),
-        overdue_amount=Coalesce(
-            Sum("balance", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY
-        ),
-        open_count=Count("id"),
-        overdue_count=Count("id", filter=Q(due_date__lt=today)),
-        oldest_due=Min("due_date", filter=Q(due_date__lt=today)),
-    )
+    figures = ledger.customer_receivables(business=business, customer_id=customer.id, today=today)
     return ToolResult(
         "receivables",
         {"customer_id": customer.id, "customer": customer.name},
@@ -397,20 +305,14 @@ def invoice_counts(
 ) -> ToolResult:
     """Invoices by issue date: how many were issued (sent, not cancelled), their value, and each status."""
     today = selectors.business_today(business)
-    queryset = Invoice.objects.filter(business=business)
-    if customer is not None:
-        queryset = queryset.filter(customer_id=customer.id or 0)
-    if date_from:
-        queryset = queryset.filter(issue_date__gte=date_from)
-    if date_to:
-        queryset = queryset.filter(issue_date__lte=date_to)
-    rows = (
-        selectors.invoices_annotated(queryset, today=today)
-        .values("effective_status")  # type: ignore[misc]  # annotated by invoices_annotated
-        .annotate(n=Count("id"), total=Sum("total_amount"))
-        .order_by()
+    by_status = ledger.invoices_by_status(
+        business=business,
+        today=today,
+        customer_id=customer.id if customer else None,
+        date_from=date_from,
+        date_to=date_to,
+        one_customer=customer is not None,
     )
-    by_status = {r["effective_status"]: {"count": r["n"], "total": money(r["total"])} for r in rows}
     issued = [v for k, v in by_status.items() if k not in CLOSED_STATUSES]
     return ToolResult(
         "invoice_counts",
@@ -443,36 +345,9 @@ def budget_status(
 ) -> ToolResult:
     """Budgets (of a category) within the period, else overlapping it, else the current ones:
     spent, amount, remaining, utilisation and whether each was exceeded."""
-    today = selectors.business_today(business)
-    queryset = Budget.objects.filter(business=business, currency=business.currency)
-    if category:
-        queryset = queryset.filter(category__iexact=category)
-    if date_from and date_to:
-        inside = queryset.filter(start_date__gte=date_from, end_date__lte=date_to)
-        chosen = (
-            inside if inside.exists() else queryset.filter(start_date__lte=date_to, end_date__gte=date_from)
-        )
-    else:
-        chosen = queryset.filter(start_date__lte=today, end_date__gte=today)
-    budgets = list(selectors.budgets_with_usage(chosen).order_by("start_date", "category")[:40])
-    rows = []
-    for budget in budgets:
-        usage = selectors.budget_usage(budget)
-        rows.append(
-            {
-                "id": budget.pk,
-                "category": budget.category,
-                "start_date": budget.start_date.isoformat(),
-                "end_date": budget.end_date.isoformat(),
-                "period": budget.period,
-                "amount": money(budget.amount),
-                "spent": money(usage["spent"]),
-                "remaining": money(usage["remaining"]),
-                "utilization": str(usage["utilization"]),
-                "status": usage["status"],
-                "exceeded": usage["spent"] > budget.amount,
-            }
-        )
+    rows = ledger.budgets_in_period(
+        business=business, category=category, date_from=date_from, date_to=date_to
+    )
     spent = sum((Decimal(r["spent"]) for r in rows), ZERO)
     amount = sum((Decimal(r["amount"]) for r in rows), ZERO)
     return ToolResult(
@@ -493,21 +368,7 @@ def monthly_totals(
     *, business: Business, date_from: dt.date, date_to: dt.date, category: str | None = None
 ) -> ToolResult:
     """Income, expense and net per calendar month, optionally of one category (one rollup query)."""
-    rows = DailyRollup.objects.filter(
-        business=business, currency=business.currency, day__gte=date_from, day__lte=date_to
-    ).exclude(transaction_type="transfer")
-    if category:
-        rows = rows.filter(category__iexact=category)
-    grouped = (
-        rows.annotate(month=TruncMonth("day"))
-        .values("month", "transaction_type")
-        .annotate(total=Sum("total"))
-        .order_by()
-    )
-    sums: dict[dt.date, dict[str, Decimal]] = {}
-    for row in grouped:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        sums.setdefault(month, {})[row["transaction_type"]] = row["total"] or ZERO
+    sums = ledger.monthly_sums(business=business, date_from=date_from, date_to=date_to, category=category)
     months = []
     start = date_from.replace(day=1)
     while start <= date_to:
@@ -618,18 +479,4 @@ def compare_periods(
     )
 
 
-def monthly_expense_average(*, business: Business, months: int = 3) -> tuple[Decimal, dt.date, dt.date]:
-    """The average monthly expense of the last `months` full months (for the shortfall insight)."""
-    today = selectors.business_today(business)
-    end = today.replace(day=1) - dt.timedelta(days=1)
-    start = (end.replace(day=1) - relativedelta(months=months - 1)).replace(day=1)
-    figures = DailyRollup.objects.filter(
-        business=business,
-        currency=business.currency,
-        transaction_type="expense",
-        day__gte=start,
-        day__lte=end,
-    ).aggregate(
-        total=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY), first=Min("day"), last=Max("day")
-    )
-    return quantize(figures["total"] / months), start, end
+monthly_expense_average = ledger.monthly_expense_average

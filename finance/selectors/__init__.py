@@ -14,6 +14,7 @@ here; `from finance.selectors import X` works for each public name below.
 - ledger: transaction-level reads for KAVI
 """
 
+from . import ledger
 from .budgets import budget_alerts, budget_usage, budgets_with_usage
 from .caching import cached_report
 from .clock import (
@@ -60,6 +61,7 @@ __all__ = [
     "filter_transactions",
     "invoice_status_on",
     "invoices_annotated",
+    "ledger",
     "local_bounds",
     "money",
     "month_end",
