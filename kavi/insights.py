@@ -5,7 +5,7 @@ that no invoice took (customer credit)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -29,7 +29,7 @@ def _finding(kind: str, severity: str, title: str, message: str, data: dict[str,
 
 
 def _pct(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return str(selectors.percent(value, places=tools.PERCENT_PLACES))
 
 
 def _overdue(business: Business, sw: bool, kes: Any) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
@@ -21,17 +21,22 @@ from users.models import Business
 from .names import NameIndex, build_index
 
 MONEY = selectors.MONEY
-TENTH = Decimal("0.1")
 CLOSED_STATUSES = ("draft", "cancelled")
 
 
 money = selectors.money
 
 
+# Spoken answers give percentages to 1 place: the finance helpers round once, at that precision.
+PERCENT_PLACES = 1
+
+
 def percent_change(current: Decimal, previous: Decimal) -> Decimal | None:
-    if previous == 0:
-        return None
-    return ((current - previous) * 100 / abs(previous)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return selectors.percent_change(current, previous, places=PERCENT_PLACES)
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    return selectors.percent_of(part, whole, places=PERCENT_PLACES)
 
 
 class Ref(Protocol):
@@ -42,12 +47,6 @@ class Ref(Protocol):
 
     @property
     def name(self) -> str: ...
-
-
-def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
-    if whole == 0:
-        return None
-    return (part * 100 / whole).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -164,9 +163,7 @@ def top_categories(
                     "category": r["category"],
                     "total": r["total"],
                     "count": r["count"],
-                    "share": str((Decimal(r["total"]) * 100 / total).quantize(TENTH, ROUND_HALF_UP))
-                    if total
-                    else "0.0",
+                    "share": str(percent_of(Decimal(r["total"]), total) or "0.0"),
                 }
                 for r in rows[:limit]
             ],

@@ -5,7 +5,7 @@ changes all used it before KAVI did)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField
 
@@ -19,20 +19,20 @@ def money(value: Decimal | None) -> str:
     return str(quantize(value or ZERO))
 
 
-def percent(value: Decimal) -> Decimal:
-    """A percentage rounded to 2 places, half up."""
-    return quantize(value)
+def percent(value: Decimal, *, places: int = 2) -> Decimal:
+    """A percentage rounded to 2 places (KAVI speaks 1), half up."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def percent_change(current: Decimal, previous: Decimal) -> Decimal | None:
+def percent_change(current: Decimal, previous: Decimal, *, places: int = 2) -> Decimal | None:
     """The change from previous to current in percent of |previous|; None when previous is zero."""
     if previous == 0:
         return None
-    return percent((current - previous) * 100 / abs(previous))
+    return percent((current - previous) * 100 / abs(previous), places=places)
 
 
-def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+def percent_of(part: Decimal, whole: Decimal, *, places: int = 2) -> Decimal | None:
     """part as a percentage of whole; None when whole is zero."""
     if whole == 0:
         return None
-    return percent(part * 100 / whole)
+    return percent(part * 100 / whole, places=places)
