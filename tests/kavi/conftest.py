@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from core.permissions import Role
 from finance import services
-from tests.factories import CustomerFactory
+from tests.factories import BusinessFactory, CustomerFactory, MembershipFactory
 from tests.factories.finance import BudgetFactory, SupplierFactory
 from tests.fakes.server import FakeServer, Reply
 
@@ -173,9 +174,33 @@ def make_books(business, owner) -> Books:
     return books
 
 
+@pytest.fixture(scope="module")
+def module_books(module_transaction, django_db_blocker) -> Books:
+    """The books, made once per module: each test's writes (a conversation, a member) are rolled
+    back at its end, so every test sees them as made."""
+    with django_db_blocker.unblock():
+        business = BusinessFactory()
+        return make_books(business, MembershipFactory(business=business, role=Role.OWNER).user)
+
+
 @pytest.fixture
-def books(business, owner) -> Books:
-    return make_books(business, owner)
+def books(module_books, db) -> Books:
+    return module_books
+
+
+# A test with the books works in their business, as their owner.
+@pytest.fixture
+def business(request, db):
+    if "books" in request.fixturenames:
+        return request.getfixturevalue("module_books").business
+    return BusinessFactory()
+
+
+@pytest.fixture
+def owner(request, business):
+    if "books" in request.fixturenames:
+        return request.getfixturevalue("module_books").owner
+    return MembershipFactory(business=business, role=Role.OWNER).user
 
 
 # --- Local fake servers (routes on the suite's one harness, tests/fakes/server.py) -------------------
