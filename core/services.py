@@ -4,7 +4,7 @@ import hashlib
 import logging
 import math
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,7 +15,8 @@ from rest_framework import status
 
 from .audit import audit_log, snapshot
 from .exceptions import ApplicationError
-from .models import FailedLoginAttempt, UserSession
+from .models import FailedLoginAttempt, ModuleAssignment, UserSession
+from .permissions import module_assignments_changed
 from .selectors import REVOKED_SESSION_KEY, cache_quietly, revoked_cache_seconds
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,32 @@ def business_object_delete(*, instance: Any, actor: Any) -> None:
         object_id=pk,
         before=before,
     )
+
+
+# --- Feature modules: each change also moves the business's version, which the module check is
+# cached by (core.permissions).
+
+
+@transaction.atomic
+def module_assignment_create(*, business: Any, actor: Any, data: dict[str, Any]) -> ModuleAssignment:
+    instance = business_object_create(model=ModuleAssignment, business=business, actor=actor, data=data)
+    module_assignments_changed(business_id=business.pk)
+    return cast(ModuleAssignment, instance)
+
+
+@transaction.atomic
+def module_assignment_update(
+    *, instance: ModuleAssignment, actor: Any, data: dict[str, Any]
+) -> ModuleAssignment:
+    instance = business_object_update(instance=instance, actor=actor, data=data)
+    module_assignments_changed(business_id=instance.business_id)
+    return instance
+
+
+@transaction.atomic
+def module_assignment_delete(*, instance: ModuleAssignment, actor: Any) -> None:
+    business_object_delete(instance=instance, actor=actor)
+    module_assignments_changed(business_id=instance.business_id)
 
 
 # --- Sign-in sessions and lockout -------------------------------------------------------------

@@ -18,6 +18,11 @@ def membership_role(*, user: User, business: Business) -> str | None:
     return membership.role if membership else None
 
 
+def roles_by_business(*, user: User) -> dict[int, str]:
+    """{business id: the user's role there}."""
+    return dict(Membership.objects.filter(user=user).values_list("business_id", "role"))
+
+
 def registrations_for_user(*, user: User) -> QuerySet[BusinessRegistration]:
     queryset = BusinessRegistration.objects.select_related("requested_by", "reviewed_by")
     return queryset if user.is_superuser else queryset.filter(requested_by=user)

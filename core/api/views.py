@@ -1,10 +1,10 @@
 """Thin views for the platform endpoints."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from .. import dbguard, selectors, services
 from ..cache import RedisCache
 from ..models import ModuleAssignment, UserSession
-from ..permissions import IsSuperAdmin, Role, module_assignments_changed
+from ..permissions import IsSuperAdmin, Role
 from . import serializers as s
 from .tenancy import (
     BusinessScopedGenericViewSet,
@@ -86,23 +86,14 @@ class ModuleAssignmentViewSet(BusinessScopedModelViewSet):
     filterset_fields = ["module", "membership", "enabled"]
     ordering_fields = ["module"]
 
-    # Each change also moves the business's version, which the module check is cached by.
     def create_service(self, *, business: Any, actor: Any, data: dict[str, Any]) -> ModuleAssignment:
-        with transaction.atomic():
-            instance = super().create_service(business=business, actor=actor, data=data)
-            module_assignments_changed(business_id=business.pk)
-        return cast(ModuleAssignment, instance)
+        return services.module_assignment_create(business=business, actor=actor, data=data)
 
     def update_service(self, *, instance: Any, actor: Any, data: dict[str, Any]) -> ModuleAssignment:
-        with transaction.atomic():
-            instance = super().update_service(instance=instance, actor=actor, data=data)
-            module_assignments_changed(business_id=instance.business_id)
-        return cast(ModuleAssignment, instance)
+        return services.module_assignment_update(instance=instance, actor=actor, data=data)
 
     def delete_service(self, *, instance: Any, actor: Any) -> None:
-        with transaction.atomic():
-            super().delete_service(instance=instance, actor=actor)
-            module_assignments_changed(business_id=instance.business_id)
+        services.module_assignment_delete(instance=instance, actor=actor)
 
 
 class PingViewSet(BusinessScopedGenericViewSet):

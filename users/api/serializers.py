@@ -10,7 +10,6 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 
 from core.fields import BoundedDateField
 from core.permissions import Role, modules_for
-from core.services import session_refresh
 
 from ..models import (
     Business,
@@ -111,7 +110,9 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """Rotates within a session; a reused (already rotated) refresh token revokes the whole session."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        return session_refresh(refresh=attrs["refresh"])
+        # Translation only: the view rotates the token (core.services.session_refresh); simplejwt's
+        # own validate would rotate it outside the session.
+        return attrs
 
 
 class LogoutSerializer(serializers.Serializer):

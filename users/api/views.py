@@ -58,6 +58,11 @@ class TokenObtainView(APIView):
 class TokenRefreshView(BaseTokenRefreshView):
     authentication_classes = ()
 
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(core_services.session_refresh(refresh=data.validated_data["refresh"]))
+
 
 class LogoutView(APIView):
     @extend_schema(request=s.LogoutSerializer, responses={204: None})
@@ -118,9 +123,7 @@ class BusinessViewSet(viewsets.ModelViewSet):
         context = dict(super().get_serializer_context())
         if self.request.user.is_authenticated:
             # Fetched when the serializer is built, so a business created in this request is included.
-            context["roles"] = dict(
-                Membership.objects.filter(user=request_user(self.request)).values_list("business_id", "role")
-            )
+            context["roles"] = selectors.roles_by_business(user=request_user(self.request))
         return context
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
