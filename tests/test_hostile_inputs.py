@@ -31,8 +31,8 @@ def _write_operations() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def _callers(make_api: Any, settings: Any) -> tuple[Any, Any]:
-    owner = owner_with_books(make_api, settings)
+def _callers(make_api: Any, settings: Any, books: tuple[Any, Any]) -> tuple[Any, Any]:
+    owner = owner_with_books(make_api, settings, books)
     anonymous = make_api()
     anonymous.raise_request_exception = False
     return anonymous, owner
@@ -77,8 +77,8 @@ def test_the_parser_refuses_deep_json_without_the_middleware(settings):
 
 
 @pytest.mark.django_db
-def test_deep_json_and_lone_surrogates_are_a_400_on_every_json_endpoint(make_api, settings):
-    anonymous, owner = _callers(make_api, settings)
+def test_deep_json_and_lone_surrogates_are_a_400_on_every_json_endpoint(make_api, settings, hostile_books):
+    anonymous, owner = _callers(make_api, settings, hostile_books)
     operations = _write_operations()
     paths = {path for _, path, _ in operations}
     assert {"/api/v1/auth/token/", "/api/v1/users/register/", "/api/v1/finance/transactions/"} <= paths
@@ -111,8 +111,8 @@ def test_deep_json_is_a_400_on_the_daraja_callbacks_too(make_api, business):
 
 
 @pytest.mark.django_db
-def test_nesting_within_the_limit_reaches_the_serializer(make_api, settings):
-    _, owner = _callers(make_api, settings)
+def test_nesting_within_the_limit_reaches_the_serializer(make_api, settings, hostile_books):
+    _, owner = _callers(make_api, settings, hostile_books)
     nested = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
     body = '{"amount": "1.00", "transaction_type": "income", "transaction_date": "2026-01-01", '
     response = owner.generic(
@@ -123,8 +123,8 @@ def test_nesting_within_the_limit_reaches_the_serializer(make_api, settings):
 
 
 @pytest.mark.django_db
-def test_an_oversized_body_is_a_413_everywhere_before_it_is_read(make_api, settings):
-    anonymous, owner = _callers(make_api, settings)
+def test_an_oversized_body_is_a_413_everywhere_before_it_is_read(make_api, settings, hostile_books):
+    anonymous, owner = _callers(make_api, settings, hostile_books)
     settings.API_MAX_JSON_BYTES = 4096
     failures = []
     for method, path, _ in _write_operations():
@@ -145,8 +145,8 @@ def test_an_oversized_body_is_a_413_everywhere_before_it_is_read(make_api, setti
 
 
 @pytest.mark.django_db
-def test_a_10_mb_json_body_is_a_413_at_the_real_limit(make_api, settings):
-    anonymous, owner = _callers(make_api, settings)
+def test_a_10_mb_json_body_is_a_413_at_the_real_limit(make_api, settings, hostile_books):
+    anonymous, owner = _callers(make_api, settings, hostile_books)
     body = json.dumps({"email": "a@b.co", "password": "x" * (10 * 2**20)})
     for api, path in ((anonymous, "/api/v1/auth/token/"), (anonymous, "/api/v1/users/register/")):
         response = api.generic("POST", path, body, content_type="application/json")
@@ -165,18 +165,18 @@ def test_a_10_mb_json_body_is_a_413_at_the_real_limit(make_api, settings):
 
 
 @pytest.mark.django_db
-def test_an_oversized_form_field_is_a_413(make_api, settings):
+def test_an_oversized_form_field_is_a_413(make_api, settings, hostile_books):
     # Django caps the non-file fields of a multipart body (DATA_UPLOAD_MAX_MEMORY_SIZE); that
     # surfaced as a 400 "bad request", now as what it is.
-    _, owner = _callers(make_api, settings)
+    _, owner = _callers(make_api, settings, hostile_books)
     field = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = owner.post("/api/v1/finance/transactions/", {"description": field}, format="multipart")
     assert response.status_code == 413 and response.json()["code"] == "too_large"
 
 
 @pytest.mark.django_db
-def test_options_never_answers_500_on_any_route(make_api, settings):
-    anonymous, owner = _callers(make_api, settings)
+def test_options_never_answers_500_on_any_route(make_api, settings, hostile_books):
+    anonymous, owner = _callers(make_api, settings, hostile_books)
     urls = route_urls(owner)
     assert "/api/v1/users/profile/" in urls and len(urls) >= 40, len(urls)
     failures = []
@@ -196,8 +196,8 @@ BIRTH_DATES = ["0001-01-01", "1899-12-31", "9999-12-31"]
 
 
 @pytest.mark.django_db
-def test_out_of_range_dates_are_a_400_naming_the_field_in_every_body(make_api, settings):
-    _, owner = _callers(make_api, settings)
+def test_out_of_range_dates_are_a_400_naming_the_field_in_every_body(make_api, settings, hostile_books):
+    _, owner = _callers(make_api, settings, hostile_books)
     checked, failures = 0, []
     for method, path, component in _write_operations():
         url = _url(owner, path)
@@ -215,8 +215,8 @@ def test_out_of_range_dates_are_a_400_naming_the_field_in_every_body(make_api, s
 
 
 @pytest.mark.django_db
-def test_query_dates_out_of_range_are_a_400(make_api, settings):
-    _, owner = _callers(make_api, settings)
+def test_query_dates_out_of_range_are_a_400(make_api, settings, hostile_books):
+    _, owner = _callers(make_api, settings, hostile_books)
     for path in ("/api/v1/finance/transactions/summary/", "/api/v1/finance/transactions/analytics/"):
         for value in ("0001-01-01", "9999-12-31"):
             response = owner.get(path, {"date_from": value})
