@@ -13,7 +13,7 @@ export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
 help:
 	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff, mypy, migrations check and the OpenAPI schema check"
+	@echo "make lint     ruff, mypy, the import contracts, migrations check and the OpenAPI schema check"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     (re)load the demo business"
 	@echo "make bench    load 1M transactions into PostgreSQL and measure the API with wrk"
@@ -88,6 +88,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(PY) tools/check_imports.py
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
