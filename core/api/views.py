@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from .. import dbguard, selectors, services
 from ..cache import RedisCache
-from ..models import ModuleAssignment, UserSession
+from ..models import ActivityLog, ModuleAssignment, UserSession
 from ..permissions import IsSuperAdmin, Role
 from . import serializers as s
 from .tenancy import (
@@ -31,7 +31,7 @@ class ActivityLogViewSet(BusinessScopedReadOnlyViewSet):
     """The audit trail of the active business (admins), or of every business (super admins)."""
 
     serializer_class = s.ActivityLogSerializer
-    queryset = selectors.ActivityLog.objects.all()
+    queryset = ActivityLog.objects.all()
     required_roles = {"list": Role.ADMIN, "retrieve": Role.ADMIN}
     superuser_sees_all = True
     filterset_fields = ["action", "object_type", "object_id", "actor", "business"]
