@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer"],
+    # An Accept of application/pdf or audio/mpeg gets the PDF or the audio, never a 406.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
     # JSON only; the two uploads (a transaction's receipt, statement imports) add multipart
     # themselves. Form bodies read "" as "not given", which JSON clients never mean.
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],

@@ -7,6 +7,7 @@ import zoneinfo
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from rest_framework import serializers
@@ -92,6 +93,7 @@ class TransactionSerializer(serializers.ModelSerializer):
     receipt = ReceiptField(
         required=False, allow_null=True, validators=Transaction._meta.get_field("receipt").validators
     )
+    receipt_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Transaction
@@ -114,10 +116,14 @@ class TransactionSerializer(serializers.ModelSerializer):
             "invoice",
             "user",
             "receipt",
+            "receipt_url",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "invoice", "user", "created_at", "updated_at"]
+
+    def get_receipt_url(self, transaction: Transaction) -> str | None:
+        return receipt_url(transaction.pk, self.context.get("request")) if transaction.receipt else None
 
     def validate_currency(self, value: str) -> str:
         value = value.upper()
@@ -153,6 +159,12 @@ TRANSACTION_ROW_FIELDS = (
 )
 
 
+def receipt_url(pk: int, request: Any) -> str:
+    """Where the web app opens a receipt: the authenticated endpoint, for the business's members only."""
+    path = f"/api/v1/finance/transactions/{pk}/receipt/"
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def _iso(value: dt.datetime, tz: dt.tzinfo) -> str:
     text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -185,7 +197,9 @@ def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
         created_at,
         updated_at,
     ) in rows:
+        opened_at = None
         if receipt:
+            opened_at = receipt_url(pk, request)
             receipt = default_storage.url(receipt)
             if request is not None:
                 receipt = request.build_absolute_uri(receipt)
@@ -209,6 +223,7 @@ def transaction_rows(rows: Any, request: Any) -> list[dict[str, Any]]:
                 "invoice": invoice_id,
                 "user": user_id,
                 "receipt": receipt or None,
+                "receipt_url": opened_at,
                 "created_at": _iso(created_at, tz),
                 "updated_at": _iso(updated_at, tz),
             }
@@ -324,8 +339,17 @@ class MarkPaidSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
+# A budget without an end date covers one period from its start.
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
 class BudgetSerializer(serializers.ModelSerializer):
     amount = MoneyField(min_value=Decimal("0.01"))
+    end_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Optional: one period from start_date when omitted or null.",
+    )
     currency = serializers.CharField(max_length=3, required=False)
     spent = serializers.SerializerMethodField()
     remaining = serializers.SerializerMethodField()
@@ -373,6 +397,12 @@ class BudgetSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        if attrs.get("end_date") is None and ("end_date" in attrs or self.instance is None):
+            # No end date (omitted, or null): the budget covers one period from its start.
+            attrs.pop("end_date", None)
+            if start is not None:  # without a start, start_date's own "required" error says so
+                period = attrs.get("period") or getattr(self.instance, "period", None) or "monthly"
+                attrs["end_date"] = start + relativedelta(months=PERIOD_MONTHS[period], days=-1)
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
             raise serializers.ValidationError({"end_date": ["Must be on or after the start date."]})

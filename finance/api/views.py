@@ -8,7 +8,7 @@ from typing import Any, cast
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -29,6 +29,7 @@ from .. import exports, selectors, services
 from ..imports import import_transactions
 from ..models import Budget, Invoice, InvoiceItem, Supplier, Transaction
 from ..pdf import invoice_pdf
+from ..validators import SIGNATURES
 from . import serializers as s
 from .filters import (
     TRANSACTION_FILTER_PARAMETERS,
@@ -64,6 +65,7 @@ class TransactionViewSet(BusinessScopedModelViewSet):
         "analytics": Role.VIEWER,
         "export": Role.VIEWER,
         "import_file": Role.STAFF,
+        "receipt": Role.VIEWER,
     }
 
     def refine_queryset(self, queryset: QuerySet) -> QuerySet:
@@ -170,6 +172,49 @@ class TransactionViewSet(BusinessScopedModelViewSet):
             )
         response["Content-Disposition"] = f'attachment; filename="transactions-{stamp}.{kind}"'
         return response
+
+    @extend_schema(
+        responses={
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def receipt(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The attached receipt, for members of the transaction's business only (storage URLs are
+        not served: /media/ is private locally and S3 objects are private)."""
+        transaction = self.get_object()
+        if not transaction.receipt:
+            raise ApplicationError("not_found", "This transaction has no receipt.", status_code=404)
+        try:
+            handle = transaction.receipt.open("rb")
+            kind = receipt_kind(handle.read(8))
+            handle.seek(0)
+        except OSError as exc:  # the file is gone from storage
+            raise ApplicationError(
+                "not_found", "This transaction's receipt can't be found.", status_code=404
+            ) from exc
+        response = FileResponse(
+            handle,
+            content_type=RECEIPT_CONTENT_TYPES[kind],
+            filename=f"receipt-{transaction.pk}.{RECEIPT_EXTENSIONS[kind]}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+RECEIPT_CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+RECEIPT_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+
+
+def receipt_kind(head: bytes) -> str:
+    """pdf, jpeg or png, by the file's first bytes (validate_receipt let nothing else in)."""
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    raise ApplicationError("not_found", "This transaction's receipt can't be read.", status_code=404)
 
 
 def _default_range(business: Any, data: dict[str, Any], *, months: int) -> tuple[dt.date, dt.date]:
