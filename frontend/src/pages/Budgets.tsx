@@ -39,7 +39,12 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
 
   const save = useBizMutation(
     () => {
-      const body = { ...form, amount: normalizeMoney(form.amount) ?? form.amount, end_date: form.end_date || null };
+      // Empty optional fields are left out: the server makes a budget without an end date last one period.
+      const { end_date, alert_threshold, ...rest } = form;
+      const body: Record<string, string | null> = { ...rest, amount: normalizeMoney(form.amount) ?? form.amount };
+      if (end_date) body.end_date = end_date;
+      else if (editing && budget?.end_date) body.end_date = null;
+      if (alert_threshold) body.alert_threshold = alert_threshold;
       return editing ? api.patch<Budget>(`finance/budgets/${budget!.id}/`, body) : api.post<Budget>("finance/budgets/", body);
     },
     () => {

@@ -66,28 +66,37 @@ function speakWithBrowser(text: string, lang: Lang): Promise<void> {
   });
 }
 
-/** Speaks through the server's voice; falls back to the browser when the server says tts_unavailable (503). */
+/** Plays the server's audio; false when the browser can't play it. */
+function playAudio(blob: Blob): Promise<boolean> {
+  const url = URL.createObjectURL(blob);
+  currentUrl = url;
+  const audio = new Audio(url);
+  currentAudio = audio;
+  return new Promise<boolean>((resolve) => {
+    audio.onended = () => resolve(true);
+    audio.onerror = () => resolve(false);
+    audio.play().catch((err: unknown) => resolve((err as { name?: string })?.name === "AbortError"));
+  });
+}
+
+/**
+ * Speaks through the server's voice, and with the browser's own voice whenever that fails: no
+ * provider (503 tts_unavailable, remembered for the session), a network or server error, or audio
+ * the browser can't play. The fallback is silent: the user hears the answer either way.
+ */
 export async function speak(text: string, lang: Lang): Promise<void> {
   stopSpeaking();
   if (!serverTtsUnavailable) {
     try {
-      const { blob } = await api.blob("kavi/tts/", { method: "POST", json: { text, language: lang }, accept: "audio/mpeg" });
-      const url = URL.createObjectURL(blob);
-      currentUrl = url;
-      const audio = new Audio(url);
-      currentAudio = audio;
-      await new Promise<void>((resolve) => {
-        audio.onended = () => resolve();
-        audio.onerror = () => resolve();
-        audio.play().catch(() => resolve());
+      // JSON as well: an error (503 tts_unavailable, 429) comes back as JSON, never as a 406.
+      const { blob, contentType } = await api.blob("kavi/tts/", {
+        method: "POST",
+        json: { text, language: lang },
+        accept: "audio/mpeg, application/json;q=0.5",
       });
-      return;
+      if (contentType?.startsWith("audio/") && (await playAudio(blob))) return;
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 503 || err.code === "tts_unavailable")) {
-        serverTtsUnavailable = true;
-      } else if (!(err instanceof ApiError && err.status === 0)) {
-        throw err;
-      }
+      if (err instanceof ApiError && (err.status === 503 || err.code === "tts_unavailable")) serverTtsUnavailable = true;
     }
   }
   await speakWithBrowser(text, lang);

@@ -137,7 +137,7 @@ export default function InvoiceDetail() {
     if (!inv) return;
     setDownloading(true);
     try {
-      const { blob, filename } = await api.blob(`finance/invoices/${inv.id}/pdf/`, { accept: "application/pdf" });
+      const { blob, filename } = await api.blob(`finance/invoices/${inv.id}/pdf/`, { accept: "application/pdf, application/json;q=0.5" });
       downloadBlob(blob, filename ?? `invoice-${inv.invoice_number || inv.id}.pdf`);
     } catch (err) {
       toast.error(errorMessage(err));

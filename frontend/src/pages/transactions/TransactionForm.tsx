@@ -5,11 +5,13 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
+import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { fieldError, formError, useBizMutation, useCustomerOptions, useSupplierOptions } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
 import { moneyToCents, normalizeMoney } from "@/lib/money";
 import { CATEGORY_SUGGESTIONS, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
+import { openReceipt } from "@/lib/receipts";
 import type { Transaction } from "@/lib/types";
 import { todayISO } from "@/lib/utils";
 
@@ -106,7 +108,7 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
   };
 
   const err = (name: string) => localErrors[name] ?? fieldError(save.error, name);
-  const receiptUrl = transaction?.receipt_url ?? transaction?.receipt ?? null;
+  const hasReceipt = !!transaction && !!(transaction.receipt_url ?? transaction.receipt);
 
   return (
     <Dialog
@@ -207,10 +209,15 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
         <Field label="Receipt" error={err("receipt")} hint="PDF, JPEG or PNG, up to 10 MB.">
           <Input type="file" accept="application/pdf,image/jpeg,image/png" onChange={onReceipt} data-testid="tx-receipt" />
         </Field>
-        {receiptUrl && !receipt && (
-          <a href={receiptUrl} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 text-sm text-primary hover:underline">
+        {hasReceipt && !receipt && (
+          <button
+            type="button"
+            onClick={() => openReceipt(transaction!.id).catch((e: unknown) => toast.error(errorMessage(e)))}
+            className="inline-flex items-center gap-1 justify-self-start text-sm text-primary hover:underline"
+            data-testid="tx-current-receipt"
+          >
             <Paperclip className="size-4" /> Current receipt
-          </a>
+          </button>
         )}
       </form>
     </Dialog>

@@ -14,6 +14,7 @@ import { api } from "@/lib/client";
 import { useBizMutation, useCustomerOptions, useList, useSupplierOptions } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
 import { parseDecimal } from "@/lib/money";
+import { openReceipt } from "@/lib/receipts";
 import { labelOf, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
 import { canAdmin, canWrite } from "@/lib/roles";
 import type { Transaction } from "@/lib/types";
@@ -226,7 +227,18 @@ export default function Transactions() {
                         <div className="truncate font-medium">{tx.description || "—"}</div>
                         <div className="truncate text-xs text-muted-foreground">
                           {[partyOf(tx), tx.reference_number].filter(Boolean).join(" · ")}
-                          {(tx.receipt || tx.receipt_url) && <Paperclip className="ml-1 inline size-3" aria-label="Has receipt" />}
+                          {(tx.receipt || tx.receipt_url) && (
+                            <button
+                              type="button"
+                              onClick={() => openReceipt(tx.id).catch((e: unknown) => toast.error(errorMessage(e)))}
+                              className="ml-1 inline-flex items-center gap-0.5 rounded text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                              aria-label="Open receipt"
+                              title="Open receipt"
+                              data-testid="transaction-receipt"
+                            >
+                              <Paperclip className="inline size-3" aria-hidden="true" />
+                            </button>
+                          )}
                         </div>
                       </TD>
                       <TD>{tx.category || <span className="text-muted-foreground">—</span>}</TD>
