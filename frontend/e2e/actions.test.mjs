@@ -13,6 +13,7 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
   "base64",
 );
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 let browser;
@@ -144,6 +145,37 @@ describe("the everyday actions work", { concurrency: false }, () => {
     await popup.close();
     await noErrorToast(page);
     owner.assertClean("opening a receipt");
+  });
+
+  test("a PDF receipt downloads as the PDF it is", async () => {
+    const { page } = owner;
+    const description = `PDF receipt for rent ${RUN}`;
+    await page.getByTestId("create-transaction").click();
+    const dialog = page.getByTestId("transaction-dialog");
+    await dialog.waitFor();
+    await page.getByTestId("tx-type").selectOption("expense");
+    await page.getByTestId("tx-amount").fill("12000.00");
+    await page.getByTestId("tx-category").fill("Rent");
+    await page.getByTestId("tx-description").fill(description);
+    await page.getByTestId("tx-receipt").setInputFiles({ name: "rent.pdf", mimeType: "application/pdf", buffer: PDF });
+    await page.getByTestId("transaction-save").click();
+    await dialog.waitFor({ state: "detached" });
+    const row = page.getByTestId("transaction-row").filter({ hasText: description });
+    await row.waitFor();
+    const pagesBefore = owner.context.pages().length;
+    const [download, response] = await Promise.all([
+      page.waitForEvent("download"),
+      page.waitForResponse((r) => /\/api\/v1\/finance\/transactions\/\d+\/receipt\/$/.test(r.url())),
+      row.getByTestId("transaction-receipt").click(),
+    ]);
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()["content-type"], "application/pdf");
+    const bytes = await readFile(await download.path());
+    assert.deepEqual(bytes, PDF, "the downloaded file is the PDF that was attached");
+    assert.match(download.suggestedFilename(), /^receipt-\d+\.pdf$/);
+    assert.equal(owner.context.pages().length, pagesBefore, "no blank tab is left open");
+    await noErrorToast(page);
+    owner.assertClean("opening a PDF receipt");
   });
 
   test("a monthly budget saves with only category, amount, period and start date", async () => {

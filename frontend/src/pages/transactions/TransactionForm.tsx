@@ -212,7 +212,7 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
         {hasReceipt && !receipt && (
           <button
             type="button"
-            onClick={() => openReceipt(transaction!.id).catch((e: unknown) => toast.error(errorMessage(e)))}
+            onClick={() => openReceipt(transaction!).catch((e: unknown) => toast.error(errorMessage(e)))}
             className="inline-flex items-center gap-1 justify-self-start text-sm text-primary hover:underline"
             data-testid="tx-current-receipt"
           >

@@ -230,7 +230,7 @@ export default function Transactions() {
                           {(tx.receipt || tx.receipt_url) && (
                             <button
                               type="button"
-                              onClick={() => openReceipt(tx.id).catch((e: unknown) => toast.error(errorMessage(e)))}
+                              onClick={() => openReceipt(tx).catch((e: unknown) => toast.error(errorMessage(e)))}
                               className="ml-1 inline-flex items-center gap-0.5 rounded text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
                               aria-label="Open receipt"
                               title="Open receipt"
