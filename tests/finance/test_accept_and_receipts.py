@@ -101,6 +101,9 @@ def test_a_receipt_is_for_its_business_only(business, staff, make_api):
     other = BusinessFactory()
     outsider = MembershipFactory(business=other, role=Role.OWNER).user
     assert make_api(outsider, other).get(f"{TX}{tx['id']}/receipt/").status_code == 404
+    # Naming the business without being a member of it: 403, and nothing of the file.
+    refused = make_api(outsider, business).get(f"{TX}{tx['id']}/receipt/")
+    assert refused.status_code == 403 and PNG not in refused.content
     assert make_api().get(f"{TX}{tx['id']}/receipt/").status_code == 401
     # The storage path itself is not served.
     assert make_api().get(tx["receipt"]).status_code in (404, 401)
