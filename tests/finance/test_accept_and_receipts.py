@@ -187,6 +187,7 @@ def test_a_receipt_gone_from_storage_is_404_not_500(business, staff, make_api):
     api = make_api(staff, business)
     tx = _with_receipt(api, PNG, "r.png")
     stored = Transaction.objects.get(pk=tx["id"]).receipt
+    assert stored.name
     stored.storage.delete(stored.name)
     missing = api.get(f"{TX}{tx['id']}/receipt/")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
