@@ -345,7 +345,7 @@ PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 class BudgetSerializer(serializers.ModelSerializer):
     amount = MoneyField(min_value=Decimal("0.01"))
-    end_date = serializers.DateField(
+    end_date = BoundedDateField(
         required=False,
         allow_null=True,
         help_text="Optional: one period from start_date when omitted or null.",
@@ -402,7 +402,8 @@ class BudgetSerializer(serializers.ModelSerializer):
             attrs.pop("end_date", None)
             if start is not None:  # without a start, start_date's own "required" error says so
                 period = attrs.get("period") or getattr(self.instance, "period", None) or "monthly"
-                attrs["end_date"] = start + relativedelta(months=PERIOD_MONTHS[period], days=-1)
+                end = start + relativedelta(months=PERIOD_MONTHS[period], days=-1)
+                attrs["end_date"] = min(end, BOOK_DATE_MAX)
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
             raise serializers.ValidationError({"end_date": ["Must be on or after the start date."]})
