@@ -6,10 +6,12 @@ import re
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.permissions import Role
+from finance.models import Transaction
 from tests.factories import MODEL_FACTORIES, BusinessFactory, MembershipFactory
 from users.models import Membership
 
@@ -63,7 +65,12 @@ def _marked(model: type[models.Model], business, marker: str):
         break
     if model is Membership:
         return MembershipFactory(business=business, role=Role.STAFF, user__email=f"{marker}@leak.test")
-    return factory(business=business, **overrides)
+    obj = factory(business=business, **overrides)
+    if model is Transaction:
+        # With a receipt (a PDF by its first bytes), so the receipt route has a file to serve its
+        # member and to keep from everyone else.
+        obj.receipt.save(f"{marker}.pdf", ContentFile(b"%PDF-1.4\n" + marker.encode()), save=True)
+    return obj
 
 
 def text_of(response) -> str:
