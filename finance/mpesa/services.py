@@ -24,13 +24,15 @@ from core.money import format_money, quantize
 from users.models import Business
 
 from ..crypto import DecryptionError, decrypt_json, encrypt_json
-from ..models import Invoice, InvoiceStatus, MpesaEnvironment, MpesaSettings, MpesaStkRequest, StkStatus
+from ..models import Invoice, MpesaEnvironment, MpesaSettings, MpesaStkRequest, StkStatus
+from ..selectors.receivables import OPEN_STATUSES
 from .client import DarajaClient, DarajaCredentials, DarajaError, account_reference_for, normalise_phone
 
 logger = logging.getLogger(__name__)
 
 CREDENTIAL_FIELDS = ("consumer_key", "consumer_secret", "passkey")
-OPEN_INVOICE_STATUSES = (InvoiceStatus.SENT, InvoiceStatus.PARTIALLY_PAID)
+# The invoices money can still be applied to: the receivables' own definition.
+OPEN_INVOICE_STATUSES = OPEN_STATUSES
 
 
 def callback_urls(mpesa_settings: MpesaSettings | None, *, origin: str) -> dict[str, str | None]:
