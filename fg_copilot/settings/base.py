@@ -170,7 +170,8 @@ USE_I18N = True
 USE_TZ = True
 
 # The React build: WhiteNoise serves its files at the site root, core.spa answers the rest.
-FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+# FRONTEND_DIST lets a second build (another checkout, a parallel browser run) be served from elsewhere.
+FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
 WHITENOISE_INDEX_FILE = False
 

@@ -1,8 +1,9 @@
 /** A tiny dictionary for UI strings in English and Swahili. Missing Swahili falls back to English. */
 import { useSession } from "@/stores/session";
+import * as features from "@/i18n/features";
 import type { Lang } from "./types";
 
-const en = {
+const coreEn = {
   "app.name": "KAVI",
   "app.tagline": "Finance Co-Pilot for Kenyan businesses",
   // navigation
@@ -243,9 +244,11 @@ const en = {
   "mpesa.status.unknown": "Unknown",
 };
 
+const en = { ...coreEn, ...features.en };
+
 export type MessageKey = keyof typeof en;
 
-const sw: Partial<Record<MessageKey, string>> = {
+const coreSw: Partial<Record<keyof typeof coreEn, string>> = {
   "app.tagline": "Msaidizi wa fedha kwa biashara za Kenya",
   "nav.dashboard": "Dashibodi",
   "nav.transactions": "Miamala",
@@ -475,6 +478,8 @@ const sw: Partial<Record<MessageKey, string>> = {
   "mpesa.status.cancelled": "Imeghairiwa",
   "mpesa.status.unknown": "Haijulikani",
 };
+
+const sw: Partial<Record<MessageKey, string>> = { ...coreSw, ...features.sw };
 
 const dictionaries: Record<Lang, Partial<Record<MessageKey, string>>> = { en, sw };
 
