@@ -156,6 +156,8 @@ export interface RequestOptions {
   business?: boolean;
   signal?: AbortSignal;
   accept?: string;
+  /** extra headers (e.g. Idempotency-Key); they win over the defaults, X-Business-ID included */
+  headers?: Record<string, string>;
 }
 
 export interface ApiClientOptions {
@@ -298,6 +300,7 @@ export function createApiClient(options: ApiClientOptions) {
       const biz = options.getBusinessId?.();
       if (biz !== null && biz !== undefined && biz !== "") headers["X-Business-ID"] = String(biz);
     }
+    if (opts.headers) Object.assign(headers, opts.headers);
     let body: BodyInit | undefined;
     if (opts.form) {
       body = opts.form; // the browser sets the multipart boundary
