@@ -50,7 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so the web app's files get the policy too (core/csp.py).
     "core.csp.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, plus a year's caching for the web app's hashed assets (core/spa.py).
+    "core.spa.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # While the database is unreachable: 503 database_unavailable with Retry-After, fast (core/dbguard.py).
     "core.dbguard.DatabaseGuardMiddleware",
@@ -198,7 +199,9 @@ STORAGES = {
         if AWS_STORAGE_BUCKET_NAME
         else "django.core.files.storage.FileSystemStorage",
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # collectstatic writes hashed names (cached for a year by WhiteNoise) and .gz/.br siblings,
+    # which WhiteNoise sends with Content-Encoding to a browser that accepts them.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- E-mail: SMTP (or SES's SMTP interface) in production, the console locally.
