@@ -1,4 +1,7 @@
-/** A tiny dictionary for UI strings in English and Swahili. Missing Swahili falls back to English. */
+/**
+ * The UI dictionary in English and Swahili. The Swahili one is typed complete: a key missing from it
+ * fails `tsc`. There is no fall-back to English; a key missing at run time shows as the key itself.
+ */
 import { useSession } from "@/stores/session";
 import * as features from "@/i18n/features";
 import type { Lang } from "./types";
@@ -242,13 +245,96 @@ const coreEn = {
   "mpesa.status.failed": "Failed",
   "mpesa.status.cancelled": "Cancelled",
   "mpesa.status.unknown": "Unknown",
+  // statuses (of invoices, transactions, budgets, invitations, M-Pesa requests)
+  "status.draft": "Draft",
+  "status.sent": "Sent",
+  "status.partially_paid": "Partly paid",
+  "status.paid": "Paid",
+  "status.overdue": "Overdue",
+  "status.cancelled": "Cancelled",
+  "status.pending": "Pending",
+  "status.completed": "Completed",
+  "status.failed": "Failed",
+  "status.ok": "On track",
+  "status.warning": "Near the limit",
+  "status.exceeded": "Over budget",
+  "status.accepted": "Accepted",
+  "status.expired": "Expired",
+  "status.revoked": "Withdrawn",
+  "status.success": "Successful",
+  "status.active": "Active",
+  // options
+  "opt.pm.mpesa": "M-Pesa",
+  "opt.pm.cash": "Cash",
+  "opt.pm.bank_transfer": "Bank transfer",
+  "opt.pm.card": "Card",
+  "opt.pm.cheque": "Cheque",
+  "opt.pm.other": "Other",
+  "opt.period.monthly": "Monthly",
+  "opt.period.quarterly": "Quarterly",
+  "opt.period.yearly": "Yearly",
+  "opt.period.weekly": "Weekly",
+  "role.owner": "Owner",
+  "role.admin": "Admin",
+  "role.staff": "Staff",
+  "role.viewer": "Viewer",
+  "role.help.viewer": "Reads everything, changes nothing",
+  "role.help.staff": "Records transactions, invoices, customers and suppliers; talks to KAVI",
+  "role.help.admin": "Also budgets, team, invitations and deletes",
+  "cat.Sales": "Sales",
+  "cat.Services": "Services",
+  "cat.Stock purchases": "Stock purchases",
+  "cat.Rent": "Rent",
+  "cat.Salaries": "Salaries",
+  "cat.Utilities": "Utilities",
+  "cat.Transport": "Transport",
+  "cat.Airtime and data": "Airtime and data",
+  "cat.Marketing": "Marketing",
+  "cat.Bank charges": "Bank charges",
+  "cat.M-Pesa charges": "M-Pesa charges",
+  "cat.Licences and permits": "Licences and permits",
+  "cat.Repairs and maintenance": "Repairs and maintenance",
+  "cat.Loan repayment": "Loan repayment",
+  "cat.Taxes": "Taxes",
+  "cat.Other": "Other",
+  // shared words and form fields
+  "common.uncategorised": "Uncategorised",
+  "common.range": "{from}–{to} of {count}",
+  "common.page": "Page {n}",
+  "common.used": "{pct}% used",
+  "common.actions": "Actions",
+  "common.optional": "Optional",
+  "common.choose": "Choose…",
+  "common.details": "Details",
+  "common.you": "You",
+  "common.system": "System",
+  "common.error": "Something went wrong. Please try again.",
+  "common.moreOf": "{spent} of {amount}",
+  "field.name": "Name",
+  "field.email": "Email",
+  "field.phone": "Phone",
+  "field.password": "Password",
+  "field.address": "Address",
+  "field.notes": "Notes",
+  "field.category": "Category",
+  "field.amount": "Amount",
+  "field.amountKes": "Amount (KES)",
+  "field.period": "Period",
+  "field.from": "From",
+  "field.to": "To",
+  "field.status": "Status",
+  "field.role": "Role",
+  "field.taxId": "KRA PIN / tax ID",
+  "field.phonePlaceholder": "+254 7…",
+  "field.emailPlaceholder": "name@example.com",
 };
 
 const en = { ...coreEn, ...features.en };
 
 export type MessageKey = keyof typeof en;
 
-const coreSw: Partial<Record<keyof typeof coreEn, string>> = {
+const coreSw: Record<keyof typeof coreEn, string> = {
+  "app.name": "KAVI",
   "app.tagline": "Msaidizi wa fedha kwa biashara za Kenya",
   "nav.dashboard": "Dashibodi",
   "nav.transactions": "Miamala",
@@ -323,6 +409,7 @@ const coreSw: Partial<Record<keyof typeof coreEn, string>> = {
   "dash.insights": "Maarifa ya KAVI",
   "dash.recent": "Miamala ya hivi karibuni",
   "kavi.open": "Uliza KAVI",
+  "kavi.title": "KAVI",
   "kavi.subtitle": "Msaidizi wako wa fedha",
   "kavi.placeholder": "Uliza kuhusu pesa zako…",
   "kavi.send": "Tuma",
@@ -477,20 +564,121 @@ const coreSw: Partial<Record<keyof typeof coreEn, string>> = {
   "mpesa.status.failed": "Imeshindikana",
   "mpesa.status.cancelled": "Imeghairiwa",
   "mpesa.status.unknown": "Haijulikani",
+  "status.draft": "Rasimu",
+  "status.sent": "Imetumwa",
+  "status.partially_paid": "Imelipwa kiasi",
+  "status.paid": "Imelipwa",
+  "status.overdue": "Imechelewa",
+  "status.cancelled": "Imeghairiwa",
+  "status.pending": "Inasubiri",
+  "status.completed": "Imekamilika",
+  "status.failed": "Imeshindikana",
+  "status.ok": "Iko sawa",
+  "status.warning": "Karibu na kikomo",
+  "status.exceeded": "Imezidi bajeti",
+  "status.accepted": "Umekubaliwa",
+  "status.expired": "Umeisha muda",
+  "status.revoked": "Umeondolewa",
+  "status.success": "Imefanikiwa",
+  "status.active": "Inatumika",
+  "opt.pm.mpesa": "M-Pesa",
+  "opt.pm.cash": "Pesa taslimu",
+  "opt.pm.bank_transfer": "Uhamisho wa benki",
+  "opt.pm.card": "Kadi",
+  "opt.pm.cheque": "Hundi",
+  "opt.pm.other": "Nyingine",
+  "opt.period.monthly": "Kila mwezi",
+  "opt.period.quarterly": "Kila robo mwaka",
+  "opt.period.yearly": "Kila mwaka",
+  "opt.period.weekly": "Kila wiki",
+  "role.owner": "Mmiliki",
+  "role.admin": "Msimamizi",
+  "role.staff": "Mfanyakazi",
+  "role.viewer": "Mtazamaji",
+  "role.help.viewer": "Anaona kila kitu, habadilishi chochote",
+  "role.help.staff": "Anarekodi miamala, ankara, wateja na wasambazaji; anazungumza na KAVI",
+  "role.help.admin": "Pia bajeti, timu, mialiko na kufuta",
+  "cat.Sales": "Mauzo",
+  "cat.Services": "Huduma",
+  "cat.Stock purchases": "Ununuzi wa bidhaa",
+  "cat.Rent": "Kodi ya nyumba",
+  "cat.Salaries": "Mishahara",
+  "cat.Utilities": "Umeme na maji",
+  "cat.Transport": "Usafiri",
+  "cat.Airtime and data": "Muda wa maongezi na data",
+  "cat.Marketing": "Matangazo",
+  "cat.Bank charges": "Ada za benki",
+  "cat.M-Pesa charges": "Ada za M-Pesa",
+  "cat.Licences and permits": "Leseni na vibali",
+  "cat.Repairs and maintenance": "Matengenezo",
+  "cat.Loan repayment": "Marejesho ya mkopo",
+  "cat.Taxes": "Ushuru",
+  "cat.Other": "Nyingine",
+  "common.uncategorised": "Bila aina",
+  "common.range": "{from}–{to} kati ya {count}",
+  "common.page": "Ukurasa {n}",
+  "common.used": "{pct}% imetumika",
+  "common.actions": "Vitendo",
+  "common.optional": "Si lazima",
+  "common.choose": "Chagua…",
+  "common.details": "Maelezo",
+  "common.you": "Wewe",
+  "common.system": "Mfumo",
+  "common.error": "Kuna hitilafu. Tafadhali jaribu tena.",
+  "common.moreOf": "{spent} kati ya {amount}",
+  "field.name": "Jina",
+  "field.email": "Barua pepe",
+  "field.phone": "Simu",
+  "field.password": "Nenosiri",
+  "field.address": "Anwani",
+  "field.notes": "Maelezo",
+  "field.category": "Aina",
+  "field.amount": "Kiasi",
+  "field.amountKes": "Kiasi (KES)",
+  "field.period": "Kipindi",
+  "field.from": "Kuanzia",
+  "field.to": "Hadi",
+  "field.status": "Hali",
+  "field.role": "Jukumu",
+  "field.taxId": "KRA PIN / namba ya kodi",
+  "field.phonePlaceholder": "+254 7…",
+  "field.emailPlaceholder": "jina@mfano.co.ke",
 };
 
-const sw: Partial<Record<MessageKey, string>> = { ...coreSw, ...features.sw };
+export const sw: Record<MessageKey, string> = { ...coreSw, ...features.sw };
 
-const dictionaries: Record<Lang, Partial<Record<MessageKey, string>>> = { en, sw };
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, sw };
+
+/** Strings a Swahili speaker reads the same as in English: names of products, services and codes. */
+export const SAME_IN_BOTH = new Set<string>(["KAVI", "M-Pesa", "PDF", "KRA PIN", "Consumer key", "Consumer secret", "Passkey", "+254 7…", "—"]);
 
 export function translate(lang: Lang, key: MessageKey): string {
-  return dictionaries[lang]?.[key] ?? en[key] ?? key;
+  // No fall-back to English: the dictionaries are complete by type. A key missing at run time
+  // (a dynamic key that doesn't exist) shows as itself, which the Swahili browser test catches.
+  return dictionaries[lang]?.[key] ?? key;
 }
 
-/** The keys a language defines itself (without falling back to English). */
+/** Translates a key built at run time (e.g. a status from the API); null when it isn't in the dictionary. */
+export function translateDynamic(lang: Lang, key: string): string | null {
+  return (dictionaries[lang] as Record<string, string>)[key] ?? null;
+}
+
+/** The active UI language outside React (formatters, option lists). */
+export function currentLang(): Lang {
+  return useSession.getState().lang;
+}
+
+/** Translates with the active language outside React; components use `useT()`. */
+export function tr(key: MessageKey): string {
+  return translate(currentLang(), key);
+}
+
+/** The keys a language defines. */
 export function messageKeys(lang: Lang): MessageKey[] {
   return Object.keys(dictionaries[lang] ?? {}) as MessageKey[];
 }
+
+export { en };
 
 /** Fills "{name}" placeholders: interpolate("Made {date}", { date: "3 Mar 2026" }). Unknown ones are left as they are. */
 export function interpolate(template: string, vars: Record<string, string | number>): string {
@@ -500,4 +688,10 @@ export function interpolate(template: string, vars: Record<string, string | numb
 export function useT() {
   const lang = useSession((s) => s.lang);
   return (key: MessageKey) => translate(lang, key);
+}
+
+/** The active language and an Intl locale for it (sw-KE / en-KE). */
+export function useLang() {
+  const lang = useSession((s) => s.lang);
+  return { lang, locale: lang === "sw" ? "sw-KE" : "en-KE" };
 }

@@ -1,47 +1,50 @@
-export const TRANSACTION_TYPES = [
-  { value: "income", label: "Income" },
-  { value: "expense", label: "Expense" },
-  { value: "transfer", label: "Transfer" },
-] as const;
+import { currentLang, translate, translateDynamic, type MessageKey } from "./i18n";
+
+/** An option whose label is read in the active UI language each time it is shown. */
+function opt<V extends string>(value: V, key: MessageKey, helpKey?: MessageKey) {
+  return {
+    value,
+    get label() {
+      return translate(currentLang(), key);
+    },
+    get help() {
+      return helpKey ? translate(currentLang(), helpKey) : "";
+    },
+  };
+}
+
+export const TRANSACTION_TYPES = [opt("income", "word.income"), opt("expense", "word.expense"), opt("transfer", "word.transfer")] as const;
 
 export const PAYMENT_METHODS = [
-  { value: "mpesa", label: "M-Pesa" },
-  { value: "cash", label: "Cash" },
-  { value: "bank_transfer", label: "Bank transfer" },
-  { value: "card", label: "Card" },
-  { value: "cheque", label: "Cheque" },
-  { value: "other", label: "Other" },
+  opt("mpesa", "opt.pm.mpesa"),
+  opt("cash", "opt.pm.cash"),
+  opt("bank_transfer", "opt.pm.bank_transfer"),
+  opt("card", "opt.pm.card"),
+  opt("cheque", "opt.pm.cheque"),
+  opt("other", "opt.pm.other"),
 ] as const;
 
 export const TRANSACTION_STATUSES = [
-  { value: "completed", label: "Completed" },
-  { value: "pending", label: "Pending" },
-  { value: "failed", label: "Failed" },
-  { value: "cancelled", label: "Cancelled" },
+  opt("completed", "status.completed"),
+  opt("pending", "status.pending"),
+  opt("failed", "status.failed"),
+  opt("cancelled", "status.cancelled"),
 ] as const;
 
 export const INVOICE_STATUSES = [
-  { value: "draft", label: "Draft" },
-  { value: "sent", label: "Sent" },
-  { value: "partially_paid", label: "Partly paid" },
-  { value: "paid", label: "Paid" },
-  { value: "overdue", label: "Overdue" },
-  { value: "cancelled", label: "Cancelled" },
+  opt("draft", "status.draft"),
+  opt("sent", "status.sent"),
+  opt("partially_paid", "status.partially_paid"),
+  opt("paid", "status.paid"),
+  opt("overdue", "status.overdue"),
+  opt("cancelled", "status.cancelled"),
 ] as const;
 
-export const BUDGET_PERIODS = [
-  { value: "monthly", label: "Monthly" },
-  { value: "quarterly", label: "Quarterly" },
-  { value: "yearly", label: "Yearly" },
-] as const;
+export const BUDGET_PERIODS = [opt("monthly", "opt.period.monthly"), opt("quarterly", "opt.period.quarterly"), opt("yearly", "opt.period.yearly")] as const;
 
-export const ROLES = [
-  { value: "viewer", label: "Viewer", help: "Reads everything, changes nothing" },
-  { value: "staff", label: "Staff", help: "Records transactions, invoices, customers and suppliers; talks to KAVI" },
-  { value: "admin", label: "Admin", help: "Also budgets, team, invitations and deletes" },
-] as const;
+export const ROLES = [opt("viewer", "role.viewer", "role.help.viewer"), opt("staff", "role.staff", "role.help.staff"), opt("admin", "role.admin", "role.help.admin")] as const;
 
-/** Common categories for an SME's books; the field stays free text. */
+/** Common categories for an SME's books; the field stays free text and these are stored as written. */
 export const CATEGORY_SUGGESTIONS = [
   "Sales",
   "Services",
@@ -60,6 +63,18 @@ export const CATEGORY_SUGGESTIONS = [
   "Taxes",
   "Other",
 ];
+
+/** A category as shown: the standard ones in the active language, the business's own as written. */
+export function categoryLabel(category: string | null | undefined): string {
+  if (!category) return "";
+  return translateDynamic(currentLang(), `cat.${category}`) ?? category;
+}
+
+/** A status from the API in the active language ("partially_paid" -> "Partly paid" / "Imelipwa kiasi"). */
+export function statusLabel(status: string | null | undefined): string {
+  if (!status) return "";
+  return translateDynamic(currentLang(), `status.${status}`) ?? status.replace(/_/g, " ");
+}
 
 export function labelOf(list: ReadonlyArray<{ value: string; label: string }>, value: string | null | undefined): string {
   return list.find((o) => o.value === value)?.label ?? (value ? value.replace(/_/g, " ") : "—");

@@ -1,5 +1,6 @@
 import { clsx, type ClassValue } from "clsx";
 import { twMerge } from "tailwind-merge";
+import { currentLang } from "./i18n";
 
 export function cn(...inputs: ClassValue[]) {
   return twMerge(clsx(inputs));
@@ -19,28 +20,48 @@ export function addDaysISO(iso: string, days: number): string {
   return todayISO(dt);
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "2026-03-05" -> "5 Mar 2026" (no time-zone shifts: the string is a calendar date). */
-export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return "—";
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+/** The Intl locale for the active UI language. */
+export function activeLocale(): string {
+  return currentLang() === "sw" ? "sw-KE" : "en-KE";
 }
 
-/** "2026-03" -> "Mar 26" for chart axes. */
+function calendarDate(iso: string): Date | null {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(iso);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, m[3] ? Number(m[3]) : 1, 12)) : null;
+}
+
+/** "2026-03-05" -> "5 Mar 2026" / "5 Mac 2026" (no time-zone shifts: the string is a calendar date). */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = calendarDate(iso);
+  if (!d) return iso;
+  return new Intl.DateTimeFormat(activeLocale(), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+}
+
+/** "2026-03" -> "Mar 26" / "Mac 26" for chart axes. */
 export function formatMonth(ym: string): string {
-  const m = /^(\d{4})-(\d{2})/.exec(ym);
-  if (!m) return ym;
-  return `${MONTHS[Number(m[2]) - 1]} ${m[1].slice(2)}`;
+  const d = calendarDate(ym);
+  if (!d) return ym;
+  return new Intl.DateTimeFormat(activeLocale(), { month: "short", year: "2-digit", timeZone: "UTC" }).format(d);
+}
+
+/** "2026-03" -> "March 2026" / "Machi 2026". */
+export function formatMonthLong(ym: string): string {
+  const d = calendarDate(ym);
+  if (!d) return ym;
+  return new Intl.DateTimeFormat(activeLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString("en-KE", { dateStyle: "medium", timeStyle: "short" });
+  return d.toLocaleString(activeLocale(), { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A plain number in the active language's format. */
+export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(activeLocale(), options).format(n);
 }
 
 export function humanize(value: string | null | undefined): string {
