@@ -16,6 +16,7 @@ from .replies.books import _balance, _budget, _cash_flow, _invoices, _party_paym
 from .replies.help import _capabilities, _missing_category, _payables
 from .replies.rankings import _best_month, _largest, _recent, _top_categories
 from .replies.totals import _compare, _several_categories, _several_periods, _totals
+from .category_words import in_swahili
 from .text import detect_language
 from .understand import Frame, merge, parse
 
@@ -73,6 +74,9 @@ def answer(
     elif frame.intent == "totals" and frame.extras.get("more_periods"):
         handler = _several_periods
     message, data, suggestions = handler(ctx, frame)
+    if language == "sw":
+        message = in_swahili(message, names)
+        suggestions = [in_swahili(s, names, keep_book_name=False) for s in suggestions]
     period = frame.period
     data = {
         "intent": frame.intent,

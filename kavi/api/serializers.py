@@ -28,12 +28,30 @@ def _encodable(value: str) -> str:
     return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["en", "sw", "auto"],
+        "description": "en, sw, or auto (the default): the reply is in the language of the question",
+    }
+)
+class ReplyLanguageField(serializers.ChoiceField):
+    """What a chat request may ask for; "auto" reads as no preference."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(choices=[*LANGUAGES, ("auto", "Auto")], **kwargs)  # type: ignore[arg-type]
+
+    def to_internal_value(self, data: object) -> str | None:
+        value = super().to_internal_value(data)
+        return None if value == "auto" else value
+
+
 class ChatRequestSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=MAX_QUESTION_CHARS, trim_whitespace=True)
     conversation_id = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1
     )
-    language = LanguageField(required=False, allow_null=True)
+    language = ReplyLanguageField(required=False, allow_null=True)
 
     def validate_message(self, value: str) -> str:
         return _encodable(value)
@@ -111,7 +129,7 @@ class ConversationDetailSerializer(ConversationSerializer):
 
 class SpeechRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_SPEECH_CHARS, trim_whitespace=True)
-    language = LanguageField(required=False, allow_null=True)
+    language = ReplyLanguageField(required=False, allow_null=True)
 
     def validate_text(self, value: str) -> str:
         return _encodable(value)
