@@ -10,13 +10,13 @@ from finance.selectors import business_today
 from users.models import Business
 
 from . import tools
+from .category_words import in_swahili
 from .names import Entity, NameIndex
 from .replies.base import Context, Reply
 from .replies.books import _balance, _budget, _cash_flow, _invoices, _party_payments, _receivables
 from .replies.help import _capabilities, _missing_category, _payables
 from .replies.rankings import _best_month, _largest, _recent, _top_categories
 from .replies.totals import _compare, _several_categories, _several_periods, _totals
-from .category_words import in_swahili
 from .text import detect_language
 from .understand import Frame, merge, parse
 
