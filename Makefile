@@ -8,12 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= fg_copilot.settings.local
 
-.PHONY: help install run test lint migrate demo schema clean bench frontend test-python test-frontend e2e
+.PHONY: help install run test lint types migrate demo schema clean bench frontend test-python test-frontend e2e
 
 help:
 	@echo "make run      install, migrate, load the demo business and serve at http://$(HOST):$(PORT)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff, mypy, the import contracts, migrations check and the OpenAPI schema check"
+	@echo "make lint     ruff, mypy, the import contracts, migrations check, the OpenAPI schema check,"
+	@echo "              ESLint and the generated API types check"
+	@echo "make types    regenerate the web app's API types (frontend/src/api/schema.d.ts)"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     (re)load the demo business"
 	@echo "make bench    load 1M transactions into PostgreSQL and measure the API with wrk"
@@ -98,6 +100,16 @@ lint: install
 	$(PY) tools/check_imports.py
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=fg_copilot.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(FRONTEND_STAMP) && cd frontend && npm run lint --silent && \
+		PYTHON=$(CURDIR)/$(PY) npm run check:api --silent; \
+	else echo "Skipping ESLint and the generated API types check (no Node.js/npm found)."; fi
+
+# Regenerates frontend/src/api/schema.d.ts from the API's OpenAPI schema (make lint checks it).
+types: install
+	@if command -v npm >/dev/null; then \
+		$(MAKE) --no-print-directory $(FRONTEND_STAMP) && cd frontend && PYTHON=$(CURDIR)/$(PY) npm run gen:api --silent; \
+	else echo "make types needs Node.js/npm."; exit 1; fi
 
 bench: install
 	bash bench/run.sh

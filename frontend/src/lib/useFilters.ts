@@ -66,10 +66,12 @@ export function useSearchBox(current: string, apply: (v: string) => void) {
     if (debounced !== current) apply(debounced);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
-  useEffect(() => {
-    // Only an outside change (e.g. "clear filters") overwrites what is being typed.
+  // Only an outside change (e.g. "clear filters") overwrites what is being typed. Adjusted while
+  // rendering (React's pattern for state that follows a prop) rather than in an effect.
+  const [seen, setSeen] = useState(current);
+  if (current !== seen) {
+    setSeen(current);
     if (current !== debounced) setText(current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [current]);
+  }
   return [text, setText] as const;
 }

@@ -25,7 +25,10 @@ export function Dialog({ open, onClose, title, description, children, footer, si
   const titleId = useId();
   const descId = useId();
   const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
+  // The latest onClose, without reopening the dialog's effect each time the parent renders.
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  });
 
   useEffect(() => {
     if (!open) return;
