@@ -48,7 +48,7 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
       return api.request<Customer>(path, { method: editing ? "PATCH" : "POST", json: body });
     },
     (saved) => {
-      toast.success(`${kind === "customer" ? "Customer" : "Supplier"} ${editing ? "updated" : "added"}.`);
+      toast.success(t(`parties.${kind}.${editing ? "updated" : "added"}`));
       onSaved?.(saved);
       onClose();
     },
@@ -60,13 +60,12 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
     save.mutate(undefined);
   };
   const err = (k: string) => fieldError(save.error, k);
-  const noun = kind === "customer" ? "customer" : "supplier";
 
   return (
     <Dialog
       open={open}
       onClose={onClose}
-      title={editing ? `Edit ${noun}` : kind === "customer" ? t("btn.addCustomer") : t("btn.addSupplier")}
+      title={editing ? t(`parties.${kind}.edit`) : kind === "customer" ? t("btn.addCustomer") : t("btn.addSupplier")}
       testId={`${kind}-dialog`}
       closeLabel={t("btn.close")}
       footer={
@@ -82,34 +81,34 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
     >
       <form id={`${kind}-form`} onSubmit={submit} className="grid gap-4" noValidate>
         <FormError message={formError(save.error, Object.keys(form))} />
-        <Field label="Name" error={err("name")} required>
+        <Field label={t("field.name")} error={err("name")} required>
           <Input value={form.name} onChange={set("name")} data-testid={`${kind}-name`} />
         </Field>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Email" error={err("email")}>
+          <Field label={t("field.email")} error={err("email")}>
             <Input type="email" inputMode="email" value={form.email} onChange={set("email")} data-testid={`${kind}-email`} />
           </Field>
-          <Field label="Phone" error={err("phone")}>
-            <Input type="tel" inputMode="tel" value={form.phone} onChange={set("phone")} placeholder="+254 7…" data-testid={`${kind}-phone`} />
+          <Field label={t("field.phone")} error={err("phone")}>
+            <Input type="tel" inputMode="tel" value={form.phone} onChange={set("phone")} placeholder={t("field.phonePlaceholder")} data-testid={`${kind}-phone`} />
           </Field>
         </div>
         {kind === "supplier" && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Category" error={err("category")}>
-              <Input value={form.category} onChange={set("category")} placeholder="e.g. Stock, Utilities" data-testid="supplier-category" />
+            <Field label={t("field.category")} error={err("category")}>
+              <Input value={form.category} onChange={set("category")} placeholder={t("parties.categoryPlaceholder")} data-testid="supplier-category" />
             </Field>
-            <Field label="Payment terms (days)" error={err("payment_terms_days")}>
+            <Field label={t("parties.paymentTerms")} error={err("payment_terms_days")}>
               <Input inputMode="numeric" value={form.payment_terms_days} onChange={set("payment_terms_days")} data-testid="supplier-terms" />
             </Field>
           </div>
         )}
-        <Field label="KRA PIN / tax ID" error={err("tax_id")}>
+        <Field label={t("field.taxId")} error={err("tax_id")}>
           <Input value={form.tax_id} onChange={set("tax_id")} data-testid={`${kind}-tax-id`} />
         </Field>
-        <Field label="Address" error={err("address")}>
+        <Field label={t("field.address")} error={err("address")}>
           <Textarea rows={2} value={form.address} onChange={set("address")} />
         </Field>
-        <Field label="Notes" error={err("notes")}>
+        <Field label={t("field.notes")} error={err("notes")}>
           <Textarea rows={2} value={form.notes} onChange={set("notes")} />
         </Field>
       </form>

@@ -12,7 +12,8 @@ import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { useBizMutation, useList } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { canAdmin, canWrite } from "@/lib/roles";
 import type { Supplier } from "@/lib/types";
 import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
@@ -34,7 +35,7 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
   const remove = useBizMutation(
     (p: Supplier) => api.del(`${path}${p.id}/`),
     () => {
-      toast.success(`${kind === "customer" ? "Customer" : "Supplier"} deleted.`);
+      toast.success(t(kind === "customer" ? "parties.customer.deleted" : "parties.supplier.deleted"));
       setDeleting(null);
     },
   );
@@ -44,12 +45,13 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
   const Icon = kind === "customer" ? UsersRound : Truck;
   const title = kind === "customer" ? t("nav.customers") : t("nav.suppliers");
   const addLabel = kind === "customer" ? t("btn.addCustomer") : t("btn.addSupplier");
+  usePageTitle(title);
 
   return (
     <div data-testid={`page-${kind}s`}>
       <PageHeader
         title={title}
-        description={kind === "customer" ? "The people and businesses you invoice." : "Who you buy from, and on what terms."}
+        description={t(kind === "customer" ? "parties.customer.description" : "parties.supplier.description")}
         actions={
           writer && (
             <Button size="sm" onClick={() => setCreating(true)} data-testid={`create-${kind}`}>
@@ -62,7 +64,7 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
         <div className="border-b p-3">
           <div className="relative">
             <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
-            <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={`${t("btn.search")}…`} aria-label={t("btn.search")} className="pl-9" data-testid={`${kind}-search`} />
+            <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t("parties.searchPlaceholder")} aria-label={t("btn.search")} className="pl-9" data-testid={`${kind}-search`} />
           </div>
         </div>
         {list.isPending ? (
@@ -72,8 +74,8 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
         ) : rows.length === 0 ? (
           <EmptyState
             icon={Icon}
-            title={values.search ? "Nobody matches that search" : kind === "customer" ? "No customers yet" : "No suppliers yet"}
-            body={values.search ? undefined : kind === "customer" ? "Add the customers you bill so invoices and payments line up." : "Add suppliers to track what you spend with each."}
+            title={values.search ? t("parties.noMatch") : t(kind === "customer" ? "parties.customer.emptyTitle" : "parties.supplier.emptyTitle")}
+            body={values.search ? undefined : t(kind === "customer" ? "parties.customer.emptyBody" : "parties.supplier.emptyBody")}
             action={
               writer &&
               !values.search && (
@@ -88,12 +90,12 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
             <Table data-testid={`${kind}s-table`}>
               <THead>
                 <tr>
-                  <TH>Name</TH>
-                  <TH className="hidden sm:table-cell">Email</TH>
-                  <TH>Phone</TH>
-                  {kind === "supplier" && <TH className="hidden md:table-cell">Category</TH>}
-                  {kind === "supplier" && <TH className="hidden md:table-cell">Terms</TH>}
-                  {(writer || admin) && <TH className="w-20"><span className="sr-only">Actions</span></TH>}
+                  <TH>{t("field.name")}</TH>
+                  <TH className="hidden sm:table-cell">{t("field.email")}</TH>
+                  <TH>{t("field.phone")}</TH>
+                  {kind === "supplier" && <TH className="hidden md:table-cell">{t("field.category")}</TH>}
+                  {kind === "supplier" && <TH className="hidden md:table-cell">{t("parties.terms")}</TH>}
+                  {(writer || admin) && <TH className="w-20"><span className="sr-only">{t("common.actions")}</span></TH>}
                 </tr>
               </THead>
               <TBody>
@@ -106,17 +108,17 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
                     <TD className="hidden max-w-[220px] truncate sm:table-cell">{p.email || "—"}</TD>
                     <TD className="whitespace-nowrap">{p.phone ? <a href={`tel:${p.phone}`} className="hover:underline">{p.phone}</a> : "—"}</TD>
                     {kind === "supplier" && <TD className="hidden md:table-cell">{p.category || "—"}</TD>}
-                    {kind === "supplier" && <TD className="hidden md:table-cell">{p.payment_terms_days != null ? `${p.payment_terms_days} days` : "—"}</TD>}
+                    {kind === "supplier" && <TD className="hidden md:table-cell">{p.payment_terms_days != null ? interpolate(t("parties.termsDays"), { n: p.payment_terms_days }) : "—"}</TD>}
                     {(writer || admin) && (
                       <TD>
                         <div className="flex justify-end gap-1">
                           {writer && (
-                            <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(p)} aria-label={`${t("btn.edit")} ${p.name}`} data-testid={`edit-${kind}`}>
+                            <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(p)} aria-label={interpolate(t("parties.editAria"), { name: p.name })} data-testid={`edit-${kind}`}>
                               <Pencil />
                             </Button>
                           )}
                           {admin && (
-                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(p)} aria-label={`${t("btn.delete")} ${p.name}`} data-testid={`delete-${kind}`}>
+                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(p)} aria-label={interpolate(t("parties.deleteAria"), { name: p.name })} data-testid={`delete-${kind}`}>
                               <Trash2 />
                             </Button>
                           )}
@@ -135,8 +137,8 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
       {editing && <PartyForm kind={kind} open party={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         open={!!deleting}
-        title={`Delete ${deleting?.name ?? ""}?`}
-        body="Their past transactions and invoices stay in the books."
+        title={interpolate(t("parties.deleteTitle"), { name: deleting?.name ?? "" })}
+        body={t("parties.deleteBody")}
         confirmLabel={t("btn.delete")}
         cancelLabel={t("btn.cancel")}
         destructive

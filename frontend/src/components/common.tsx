@@ -1,9 +1,10 @@
 import { AlertTriangle, ChevronLeft, ChevronRight, Loader2, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { errorMessage } from "@/lib/api";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
 import { formatMoney } from "@/lib/money";
-import { cn, humanize } from "@/lib/utils";
+import { statusLabel } from "@/lib/options";
+import { cn } from "@/lib/utils";
 import { Badge, type BadgeProps } from "./ui/badge";
 import { Button } from "./ui/button";
 import { FormError } from "./ui/field";
@@ -55,7 +56,7 @@ export function Pagination({ page, pageSize, count, hasNext, onPage }: { page: n
   return (
     <div className="flex items-center justify-between gap-2 border-t px-4 py-3 text-sm text-muted-foreground">
       <span className="tabular">
-        {count !== undefined ? `${from}–${Math.min(page * pageSize, count)} of ${count}` : `Page ${page}`}
+        {count !== undefined ? interpolate(t("common.range"), { from, to: Math.min(page * pageSize, count), count }) : interpolate(t("common.page"), { n: page })}
       </span>
       <div className="flex gap-2">
         <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => onPage(page - 1)} aria-label={t("btn.previous")} data-testid="page-prev">
@@ -98,16 +99,18 @@ const STATUS_VARIANTS: Record<string, BadgeProps["variant"]> = {
 };
 
 export function StatusBadge({ status, testId }: { status: string | null | undefined; testId?: string }) {
+  useT(); // re-render when the language changes
   if (!status) return null;
   return (
     <Badge variant={STATUS_VARIANTS[status] ?? "secondary"} data-testid={testId}>
-      {humanize(status)}
+      {statusLabel(status)}
     </Badge>
   );
 }
 
 /** A utilization bar: green below the threshold, amber at it, red past 100%. */
 export function UtilizationBar({ value, threshold = 80, label }: { value: number; threshold?: number; label?: string }) {
+  const t = useT();
   const pct = Number.isFinite(value) ? value : 0;
   const color = pct >= 100 ? "bg-destructive" : pct >= threshold ? "bg-warning" : "bg-success";
   return (
@@ -117,7 +120,7 @@ export function UtilizationBar({ value, threshold = 80, label }: { value: number
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={Math.round(Math.min(pct, 100))}
-      aria-label={label ?? `${Math.round(pct)}% used`}
+      aria-label={label ?? interpolate(t("common.used"), { pct: Math.round(pct) })}
     >
       <div className={cn("h-full rounded-full transition-all", color)} style={{ width: `${Math.min(Math.max(pct, 0), 100)}%` }} />
     </div>

@@ -248,7 +248,7 @@ const coreEn = {
   // statuses (of invoices, transactions, budgets, invitations, M-Pesa requests)
   "status.draft": "Draft",
   "status.sent": "Sent",
-  "status.partially_paid": "Partly paid",
+  "status.partially_paid": "Partially paid",
   "status.paid": "Paid",
   "status.overdue": "Overdue",
   "status.cancelled": "Cancelled",

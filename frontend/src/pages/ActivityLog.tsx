@@ -4,20 +4,22 @@ import { Card } from "@/components/ui/card";
 import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { useList } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { translateDynamic, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { canAdmin } from "@/lib/roles";
 import type { ActivityLog as Log } from "@/lib/types";
 import { formatDateTime, humanize } from "@/lib/utils";
 import { useUrlFilters } from "@/lib/useFilters";
-import { useRole } from "@/stores/session";
+import { useRole, useSession } from "@/stores/session";
 
 const PAGE_SIZE = 50;
 
 function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const t = useT();
   if (!before && !after) return null;
   return (
     <details className="mt-1 text-xs">
-      <summary className="cursor-pointer text-primary">Details</summary>
+      <summary className="cursor-pointer text-primary">{t("common.details")}</summary>
       <pre className="mt-1 max-h-48 max-w-[80vw] overflow-auto whitespace-pre-wrap rounded bg-muted p-2 sm:max-w-md">{JSON.stringify({ before, after }, null, 2)}</pre>
     </details>
   );
@@ -25,6 +27,9 @@ function Changes({ before, after }: { before: unknown; after: unknown }) {
 
 export default function ActivityLog() {
   const t = useT();
+  usePageTitle(t("nav.activity"));
+  const lang = useSession((s) => s.lang);
+  const actionLabel = (action: string) => translateDynamic(lang, `activity.action.${action}`) ?? humanize(action.replace(/\./g, " "));
   const role = useRole();
   const admin = canAdmin(role);
   const { page, setPage } = useUrlFilters([] as const);
@@ -33,24 +38,24 @@ export default function ActivityLog() {
 
   return (
     <div data-testid="page-activity">
-      <PageHeader title={t("nav.activity")} description="An append-only record of who changed what, and when." />
+      <PageHeader title={t("nav.activity")} description={t("activity.description")} />
       <Card>
         {!admin ? (
-          <EmptyState icon={ShieldAlert} title="Admins only" body="Ask the owner or an admin of this business for the activity log." />
+          <EmptyState icon={ShieldAlert} title={t("activity.adminsOnly")} body={t("activity.adminsOnlyBody")} />
         ) : list.isPending ? (
           <ListSkeleton rows={8} />
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : rows.length === 0 ? (
-          <EmptyState icon={History} title="No activity yet" />
+          <EmptyState icon={History} title={t("activity.empty")} />
         ) : (
           <>
             <Table data-testid="activity-table">
               <THead>
                 <tr>
-                  <TH>When</TH>
-                  <TH>Who</TH>
-                  <TH>What</TH>
+                  <TH>{t("activity.when")}</TH>
+                  <TH>{t("activity.who")}</TH>
+                  <TH>{t("activity.what")}</TH>
                   <TH className="hidden md:table-cell">IP</TH>
                 </tr>
               </THead>
@@ -58,9 +63,9 @@ export default function ActivityLog() {
                 {rows.map((l) => (
                   <TR key={l.id} data-testid="activity-row">
                     <TD className="whitespace-nowrap text-xs sm:text-sm">{formatDateTime(l.at)}</TD>
-                    <TD className="max-w-[160px] truncate">{l.actor || "System"}</TD>
+                    <TD className="max-w-[160px] truncate">{l.actor || t("common.system")}</TD>
                     <TD>
-                      <span className="font-medium">{humanize(l.action.replace(/\./g, " "))}</span>
+                      <span className="font-medium">{actionLabel(l.action)}</span>
                       {l.object && <span className="text-muted-foreground"> · {l.object}</span>}
                       <Changes before={l.before} after={l.after} />
                     </TD>

@@ -11,9 +11,10 @@ import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
 import { api } from "@/lib/client";
 import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { centsToString, formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
-import { BUDGET_PERIODS, CATEGORY_SUGGESTIONS, labelOf } from "@/lib/options";
+import { BUDGET_PERIODS, CATEGORY_SUGGESTIONS, categoryLabel, labelOf } from "@/lib/options";
 import { canAdmin } from "@/lib/roles";
 import type { Budget } from "@/lib/types";
 import { formatDate, todayISO } from "@/lib/utils";
@@ -48,7 +49,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
       return editing ? api.patch<Budget>(`finance/budgets/${budget!.id}/`, body) : api.post<Budget>("finance/budgets/", body);
     },
     () => {
-      toast.success(editing ? "Budget updated." : "Budget created.");
+      toast.success(editing ? t("budgets.updated") : t("budgets.created"));
       onClose();
     },
   );
@@ -56,11 +57,11 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const errors: Record<string, string> = {};
-    if (!form.category.trim()) errors.category = "Which category does this budget cover?";
+    if (!form.category.trim()) errors.category = t("budgets.err.category");
     const cents = moneyToCents(form.amount);
-    if (cents === null || cents <= 0n) errors.amount = "Enter an amount such as 50000.00.";
+    if (cents === null || cents <= 0n) errors.amount = t("budgets.err.amount");
     const th = Number(form.alert_threshold);
-    if (form.alert_threshold && (!Number.isFinite(th) || th <= 0 || th > 100)) errors.alert_threshold = "Use a percentage between 1 and 100.";
+    if (form.alert_threshold && (!Number.isFinite(th) || th <= 0 || th > 100)) errors.alert_threshold = t("budgets.err.threshold");
     setLocalErrors(errors);
     if (!Object.keys(errors).length) save.mutate(undefined);
   };
@@ -70,7 +71,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
     <Dialog
       open
       onClose={onClose}
-      title={editing ? "Edit budget" : t("btn.newBudget")}
+      title={editing ? t("budgets.edit") : t("btn.newBudget")}
       testId="budget-dialog"
       closeLabel={t("btn.close")}
       footer={
@@ -86,19 +87,19 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
     >
       <form id="budget-form" onSubmit={submit} className="grid gap-4" noValidate>
         <FormError message={formError(save.error, FIELDS)} />
-        <Field label="Category" error={err("category")} required hint="Spending in this transaction category counts against the budget.">
+        <Field label={t("field.category")} error={err("category")} required hint={t("budgets.categoryHint")}>
           <Input value={form.category} onChange={set("category")} list="budget-categories" data-testid="budget-category" />
         </Field>
         <datalist id="budget-categories">
           {CATEGORY_SUGGESTIONS.map((c) => (
-            <option key={c} value={c} />
+            <option key={c} value={c}>{categoryLabel(c)}</option>
           ))}
         </datalist>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Amount (KES)" error={err("amount")} required>
+          <Field label={t("field.amountKes")} error={err("amount")} required>
             <Input inputMode="decimal" value={form.amount} onChange={set("amount")} data-testid="budget-amount" />
           </Field>
-          <Field label="Period" error={err("period")}>
+          <Field label={t("field.period")} error={err("period")}>
             <Select value={form.period} onChange={set("period")} data-testid="budget-period">
               {BUDGET_PERIODS.map((p) => (
                 <option key={p.value} value={p.value}>
@@ -109,14 +110,14 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
           </Field>
         </div>
         <div className="grid grid-cols-2 gap-4">
-          <Field label="Starts" error={err("start_date")} required>
+          <Field label={t("budgets.starts")} error={err("start_date")} required>
             <Input type="date" value={form.start_date} onChange={set("start_date")} data-testid="budget-start" />
           </Field>
-          <Field label="Ends" error={err("end_date")} hint="Optional">
+          <Field label={t("budgets.ends")} error={err("end_date")} hint={t("common.optional")}>
             <Input type="date" value={form.end_date} onChange={set("end_date")} data-testid="budget-end" />
           </Field>
         </div>
-        <Field label="Alert at (% used)" error={err("alert_threshold")}>
+        <Field label={t("budgets.alertAt")} error={err("alert_threshold")}>
           <Input inputMode="numeric" value={form.alert_threshold} onChange={set("alert_threshold")} data-testid="budget-threshold" />
         </Field>
       </form>
@@ -126,6 +127,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
 
 export default function Budgets() {
   const t = useT();
+  usePageTitle(t("nav.budgets"));
   const role = useRole();
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
@@ -137,7 +139,7 @@ export default function Budgets() {
   const remove = useBizMutation(
     (b: Budget) => api.del(`finance/budgets/${b.id}/`),
     () => {
-      toast.success("Budget deleted.");
+      toast.success(t("budgets.deleted"));
       setDeleting(null);
     },
   );
@@ -148,7 +150,7 @@ export default function Budgets() {
     <div data-testid="page-budgets">
       <PageHeader
         title={t("nav.budgets")}
-        description="Set limits per category; KAVI warns you as spending approaches them."
+        description={t("budgets.description")}
         actions={
           admin && (
             <Button size="sm" onClick={() => setCreating(true)} data-testid="create-budget">
@@ -171,8 +173,8 @@ export default function Budgets() {
         <Card>
           <EmptyState
             icon={PiggyBank}
-            title="No budgets yet"
-            body={admin ? "Create a monthly budget for rent, stock or transport and see how much is left at a glance." : "An admin can set budgets for this business."}
+            title={t("budgets.emptyTitle")}
+            body={admin ? t("budgets.emptyAdmin") : t("budgets.emptyOther")}
             action={
               admin && (
                 <Button onClick={() => setCreating(true)}>
@@ -193,37 +195,37 @@ export default function Budgets() {
                   <CardContent className="grid gap-3 p-4 sm:p-5">
                     <div className="flex items-start justify-between gap-2">
                       <div className="min-w-0">
-                        <p className="truncate font-semibold">{b.category}</p>
+                        <h2 className="truncate font-semibold">{categoryLabel(b.category)}</h2>
                         <p className="text-xs text-muted-foreground">
-                          {labelOf(BUDGET_PERIODS, b.period)} · from {formatDate(b.start_date)}
-                          {b.end_date ? ` to ${formatDate(b.end_date)}` : ""}
+                          {labelOf(BUDGET_PERIODS, b.period)} · {interpolate(t("budgets.fromDate"), { date: formatDate(b.start_date) })}
+                          {b.end_date ? ` ${interpolate(t("budgets.toDate"), { date: formatDate(b.end_date) })}` : ""}
                         </p>
                       </div>
                       <StatusBadge status={b.status} />
                     </div>
                     <div>
                       <div className="mb-1 flex justify-between text-sm tabular">
-                        <span>{formatMoney(b.spent ?? "0.00", currency)} spent</span>
+                        <span>{interpolate(t("budgets.spent"), { amount: formatMoney(b.spent ?? "0.00", currency) })}</span>
                         <span className="font-medium" data-testid="budget-utilization">
                           {Math.round(pct)}%
                         </span>
                       </div>
-                      <UtilizationBar value={pct} threshold={threshold} label={`${b.category}: ${Math.round(pct)}% of budget used`} />
+                      <UtilizationBar value={pct} threshold={threshold} label={interpolate(t("budgets.usedOf"), { category: categoryLabel(b.category), pct: Math.round(pct) })} />
                       <div className="mt-1 flex justify-between text-xs text-muted-foreground tabular">
-                        <span>of {formatMoney(b.amount, currency)}</span>
+                        <span>{interpolate(t("budgets.of"), { amount: formatMoney(b.amount, currency) })}</span>
                         {(moneyToCents(b.remaining) ?? 0n) < 0n ? (
-                          <span className="font-medium text-destructive">{formatMoney(centsToString(-(moneyToCents(b.remaining) ?? 0n)), currency)} over</span>
+                          <span className="font-medium text-destructive">{interpolate(t("budgets.over"), { amount: formatMoney(centsToString(-(moneyToCents(b.remaining) ?? 0n)), currency) })}</span>
                         ) : (
-                          <span>{formatMoney(b.remaining ?? "0.00", currency)} left</span>
+                          <span>{interpolate(t("budgets.left"), { amount: formatMoney(b.remaining ?? "0.00", currency) })}</span>
                         )}
                       </div>
                     </div>
                     {admin && (
                       <div className="flex justify-end gap-1 border-t pt-2">
-                        <Button variant="ghost" size="sm" onClick={() => setEditing(b)} data-testid="edit-budget">
+                        <Button variant="ghost" size="sm" onClick={() => setEditing(b)} aria-label={interpolate(t("budgets.editAria"), { category: categoryLabel(b.category) })} data-testid="edit-budget">
                           <Pencil /> {t("btn.edit")}
                         </Button>
-                        <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(b)} data-testid="delete-budget">
+                        <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(b)} aria-label={interpolate(t("budgets.deleteAria"), { category: categoryLabel(b.category) })} data-testid="delete-budget">
                           <Trash2 /> {t("btn.delete")}
                         </Button>
                       </div>
@@ -244,8 +246,8 @@ export default function Budgets() {
       {editing && <BudgetForm budget={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
         open={!!deleting}
-        title={`Delete the ${deleting?.category ?? ""} budget?`}
-        body="Transactions are not affected."
+        title={interpolate(t("budgets.deleteTitle"), { category: categoryLabel(deleting?.category) })}
+        body={t("budgets.deleteBody")}
         confirmLabel={t("btn.delete")}
         cancelLabel={t("btn.cancel")}
         destructive

@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { api, bizKey } from "@/lib/client";
 import { useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { moneyToCents } from "@/lib/money";
 import type { CashFlowRow } from "@/lib/types";
 import { cn, formatDate, formatMonth, resultsOf, todayISO } from "@/lib/utils";
@@ -30,6 +31,7 @@ function labelFor(row: CashFlowRow, period: string): string {
 
 export default function CashFlow() {
   const t = useT();
+  usePageTitle(t("nav.cashflow"));
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
   const { values, setFilter } = useUrlFilters(["period", "date_from", "date_to"] as const);
@@ -46,19 +48,19 @@ export default function CashFlow() {
 
   return (
     <div data-testid="page-cashflow">
-      <PageHeader title={t("nav.cashflow")} description="Money in, money out and what is left at the end of each period." />
+      <PageHeader title={t("nav.cashflow")} description={t("insights.cashflow.description")} />
       <Card className="mb-4">
         <CardContent className="grid grid-cols-2 gap-3 p-3 sm:grid-cols-3 sm:p-4">
-          <Field label="Period" className="col-span-2 sm:col-span-1">
+          <Field label={t("field.period")} className="col-span-2 sm:col-span-1">
             <Select value={period} onChange={(e) => setFilter({ period: e.target.value === "month" ? "" : e.target.value, date_from: values.date_from, date_to: values.date_to })} data-testid="cashflow-period">
-              <option value="month">Monthly</option>
-              <option value="week">Weekly</option>
+              <option value="month">{t("opt.period.monthly")}</option>
+              <option value="week">{t("opt.period.weekly")}</option>
             </Select>
           </Field>
-          <Field label="From">
+          <Field label={t("field.from")}>
             <Input type="date" value={dateFrom} onChange={(e) => setFilter({ ...values, date_from: e.target.value })} data-testid="cashflow-from" />
           </Field>
-          <Field label="To">
+          <Field label={t("field.to")}>
             <Input type="date" value={dateTo} onChange={(e) => setFilter({ ...values, date_to: e.target.value })} data-testid="cashflow-to" />
           </Field>
         </CardContent>
@@ -74,17 +76,17 @@ export default function CashFlow() {
         </Card>
       ) : rows.length === 0 ? (
         <Card>
-          <EmptyState icon={Waves} title="No cash movements in this range" body="Record transactions or widen the date range." />
+          <EmptyState icon={Waves} title={t("insights.cashflow.emptyTitle")} body={t("insights.cashflow.emptyBody")} />
         </Card>
       ) : (
         <div className="grid gap-4">
           <Card>
             <CardHeader>
-              <CardTitle>Cash flow</CardTitle>
+              <CardTitle>{t("nav.cashflow")}</CardTitle>
             </CardHeader>
             <CardContent>
               <Suspense fallback={<Skeleton className="h-72" />}>
-                <CashFlowChart rows={rows.map((r) => ({ label: r.label ?? "", inflow: r.inflow, outflow: r.outflow, closing_balance: r.closing_balance }))} />
+                <CashFlowChart rows={rows.map((r) => ({ label: r.label ?? "", inflow: r.inflow, outflow: r.outflow, closing_balance: r.closing_balance }))} labels={{ inflow: t("insights.cashflow.inflow"), outflow: t("insights.cashflow.outflow"), closing: t("insights.cashflow.closingBalance"), title: t("insights.cashflow.chart") }} />
               </Suspense>
             </CardContent>
           </Card>
@@ -92,12 +94,12 @@ export default function CashFlow() {
             <Table data-testid="cashflow-table">
               <THead>
                 <tr>
-                  <TH>Period</TH>
-                  <TH className="text-right">Opening</TH>
-                  <TH className="text-right">In</TH>
-                  <TH className="text-right">Out</TH>
-                  <TH className="text-right">Net</TH>
-                  <TH className="text-right">Closing</TH>
+                  <TH>{t("field.period")}</TH>
+                  <TH className="text-right">{t("insights.cashflow.opening")}</TH>
+                  <TH className="text-right">{t("insights.cashflow.in")}</TH>
+                  <TH className="text-right">{t("insights.cashflow.out")}</TH>
+                  <TH className="text-right">{t("word.net")}</TH>
+                  <TH className="text-right">{t("insights.cashflow.closing")}</TH>
                 </tr>
               </THead>
               <TBody>

@@ -7,9 +7,10 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { api, bizKey } from "@/lib/client";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { formatMoney } from "@/lib/money";
-import { labelOf, PAYMENT_METHODS } from "@/lib/options";
+import { categoryLabel, labelOf, PAYMENT_METHODS, TRANSACTION_TYPES } from "@/lib/options";
 import { canWrite } from "@/lib/roles";
 import type { DashboardData, Transaction } from "@/lib/types";
 import { cn, formatDate, humanize, resultsOf } from "@/lib/utils";
@@ -24,7 +25,7 @@ function Kpi({ id, label, value, icon, sub, tone }: { id: string; label: string;
       <CardContent className="p-4 sm:p-5">
         <div className="flex items-center justify-between text-sm text-muted-foreground">
           <span>{label}</span>
-          <span className={cn("rounded-md p-1.5", tone === "bad" ? "bg-red-50 text-destructive" : "bg-accent text-accent-foreground")}>{icon}</span>
+          <span className={cn("rounded-md p-1.5", tone === "bad" ? "bg-red-50 text-destructive" : "bg-accent text-accent-foreground")} aria-hidden>{icon}</span>
         </div>
         <div className="mt-2 whitespace-nowrap text-xl font-semibold tracking-tight tabular 2xl:text-2xl" data-testid={`kpi-${id}-value`}>
           {value}
@@ -74,14 +75,14 @@ function Insights() {
             <Skeleton className="h-12" />
           </div>
         ) : insights.isError ? (
-          <p className="text-sm text-muted-foreground">Insights are not available right now.</p>
+          <p className="text-sm text-muted-foreground">{t("dashboard.insightsUnavailable")}</p>
         ) : items.length === 0 ? (
-          <p className="text-sm text-muted-foreground">Nothing needs your attention. KAVI will flag overdue invoices, spending spikes, budget overruns and cash shortfalls here.</p>
+          <p className="text-sm text-muted-foreground">{t("dashboard.insightsNone")}</p>
         ) : (
           <ul className="space-y-2">
             {items.slice(0, 5).map((i, idx) => {
               const severity = i.severity ?? i.level ?? "";
-              const title = i.title ?? humanize(i.type ?? i.kind ?? i.code ?? "Insight");
+              const title = i.title ?? (i.type ?? i.kind ?? i.code ? humanize(i.type ?? i.kind ?? i.code) : t("dashboard.insight"));
               const body = i.message ?? i.detail ?? i.summary ?? i.description ?? "";
               return (
                 <li key={i.id ?? idx} className="flex items-start gap-3 rounded-md border p-3" data-testid="insight">
@@ -91,7 +92,7 @@ function Insights() {
                     {body && <p className="text-muted-foreground">{body}</p>}
                   </div>
                   {canWrite(role) && (
-                    <button type="button" className="shrink-0 text-xs font-medium text-primary hover:underline" onClick={() => openKavi(body || title)}>
+                    <button type="button" className="shrink-0 text-xs font-medium text-primary hover:underline" onClick={() => openKavi(body || title)} aria-label={interpolate(t("dashboard.askAbout"), { title })}>
                       {t("kavi.open")}
                     </button>
                   )}
@@ -106,17 +107,18 @@ function Insights() {
 }
 
 export function TransactionMiniList({ items }: { items: Transaction[] }) {
+  const t = useT();
   return (
     <ul className="divide-y" data-testid="recent-transactions">
       {items.map((tx) => (
         <li key={tx.id} className="flex items-center gap-3 py-2.5">
-          <span className={cn("rounded-full p-1.5", tx.transaction_type === "income" ? "bg-emerald-50 text-success" : "bg-amber-50 text-warning")}>
+          <span className={cn("rounded-full p-1.5", tx.transaction_type === "income" ? "bg-emerald-50 text-success" : "bg-amber-50 text-warning")} aria-hidden>
             {tx.transaction_type === "income" ? <ArrowDownRight className="size-4" /> : <ArrowUpRight className="size-4" />}
           </span>
           <div className="min-w-0 flex-1">
-            <p className="truncate text-sm font-medium">{tx.description || tx.category || humanize(tx.transaction_type)}</p>
+            <p className="truncate text-sm font-medium">{tx.description || categoryLabel(tx.category) || labelOf(TRANSACTION_TYPES, tx.transaction_type)}</p>
             <p className="truncate text-xs text-muted-foreground">
-              {[formatDate(tx.transaction_date), tx.counterparty || tx.customer_name || tx.supplier_name, tx.category || "Uncategorised", labelOf(PAYMENT_METHODS, tx.payment_method)].filter(Boolean).join(" · ")}
+              {[formatDate(tx.transaction_date), tx.counterparty || tx.customer_name || tx.supplier_name, categoryLabel(tx.category) || t("common.uncategorised"), labelOf(PAYMENT_METHODS, tx.payment_method)].filter(Boolean).join(" · ")}
             </p>
           </div>
           <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} className="text-sm font-medium" />
@@ -128,6 +130,7 @@ export function TransactionMiniList({ items }: { items: Transaction[] }) {
 
 export default function Dashboard() {
   const t = useT();
+  usePageTitle(t("dash.title"));
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
   const dash = useQuery({
@@ -180,10 +183,10 @@ export default function Dashboard() {
                 {loading ? (
                   <Skeleton className="h-64" />
                 ) : series.length === 0 ? (
-                  <EmptyState icon={Receipt} title="No history yet" body="Record transactions and your monthly income and expenses will appear here." />
+                  <EmptyState icon={Receipt} title={t("dashboard.noHistoryTitle")} body={t("dashboard.noHistoryBody")} />
                 ) : (
                   <Suspense fallback={<Skeleton className="h-64" />}>
-                    <IncomeExpenseChart series={series} incomeLabel={t("word.income")} expenseLabel={t("word.expense")} />
+                    <IncomeExpenseChart series={series} incomeLabel={t("word.income")} expenseLabel={t("word.expense")} title={t("dash.chart")} />
                   </Suspense>
                 )}
               </CardContent>
@@ -199,7 +202,7 @@ export default function Dashboard() {
                   <Skeleton className="h-24" />
                 ) : alerts.length === 0 ? (
                   <p className="text-sm text-muted-foreground">
-                    All budgets are on track. <Link to="/budgets" className="text-primary hover:underline">{t("nav.budgets")}</Link>
+                    {t("dashboard.budgetsOnTrack")} <Link to="/budgets" className="text-primary hover:underline">{t("nav.budgets")}</Link>
                   </p>
                 ) : (
                   <ul className="space-y-4">
@@ -208,12 +211,12 @@ export default function Dashboard() {
                       return (
                         <li key={a.id} data-testid="budget-alert">
                           <div className="mb-1 flex items-center justify-between gap-2 text-sm">
-                            <span className="truncate font-medium">{a.category}</span>
+                            <span className="truncate font-medium">{categoryLabel(a.category)}</span>
                             <Badge variant={a.status === "exceeded" ? "danger" : "warning"}>{Math.round(pct)}%</Badge>
                           </div>
-                          <UtilizationBar value={pct} label={`${a.category}: ${Math.round(pct)}% used`} />
+                          <UtilizationBar value={pct} label={`${categoryLabel(a.category)}: ${interpolate(t("common.used"), { pct: Math.round(pct) })}`} />
                           <p className="mt-1 text-xs text-muted-foreground tabular">
-                            {formatMoney(a.spent, currency)} of {formatMoney(a.amount, currency)}
+                            {interpolate(t("common.moreOf"), { spent: formatMoney(a.spent, currency), amount: formatMoney(a.amount, currency) })}
                           </p>
                         </li>
                       );
@@ -241,7 +244,7 @@ export default function Dashboard() {
                     <Skeleton className="h-10" />
                   </div>
                 ) : recent.length === 0 ? (
-                  <EmptyState icon={Wallet} title="No transactions yet" body="Add a sale or an expense, or import an M-Pesa statement." action={<Link to="/transactions" className="text-sm font-medium text-primary hover:underline">{t("nav.transactions")}</Link>} />
+                  <EmptyState icon={Wallet} title={t("dashboard.noTxTitle")} body={t("dashboard.noTxBody")} action={<Link to="/transactions" className="text-sm font-medium text-primary hover:underline">{t("nav.transactions")}</Link>} />
                 ) : (
                   <TransactionMiniList items={recent} />
                 )}

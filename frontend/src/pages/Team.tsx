@@ -14,7 +14,8 @@ import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
 import { api, bizKey } from "@/lib/client";
 import { fieldError, formError, useBizMutation } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { ROLES } from "@/lib/options";
 import { canAdmin } from "@/lib/roles";
 import type { Invitation, Membership, Paginated, Role } from "@/lib/types";
@@ -28,7 +29,7 @@ function InviteForm() {
   const invite = useBizMutation(
     () => api.post<Invitation>("users/invitations/", { email: email.trim(), role }),
     (inv) => {
-      toast.success(`Invitation sent to ${inv.email ?? email}.`);
+      toast.success(interpolate(t("team.invited"), { email: inv.email ?? email }));
       setEmail("");
     },
   );
@@ -41,10 +42,10 @@ function InviteForm() {
       <div className="sm:col-span-3">
         <FormError message={formError(invite.error, ["email", "role"])} />
       </div>
-      <Field label="Email" error={fieldError(invite.error, "email")}>
-        <Input type="email" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" data-testid="invite-email" />
+      <Field label={t("field.email")} error={fieldError(invite.error, "email")}>
+        <Input type="email" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder={t("field.emailPlaceholder")} data-testid="invite-email" />
       </Field>
-      <Field label="Role" error={fieldError(invite.error, "role")} hint={ROLES.find((r) => r.value === role)?.help}>
+      <Field label={t("field.role")} error={fieldError(invite.error, "role")} hint={ROLES.find((r) => r.value === role)?.help}>
         <Select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="invite-role">
           {ROLES.map((r) => (
             <option key={r.value} value={r.value}>
@@ -62,6 +63,7 @@ function InviteForm() {
 
 export default function Team() {
   const t = useT();
+  usePageTitle(t("nav.team"));
   const role = useRole();
   const me = useSession((s) => s.user);
   const admin = canAdmin(role);
@@ -76,36 +78,36 @@ export default function Team() {
 
   const changeRole = useBizMutation(
     (v: { id: number; role: Role }) => api.patch<Membership>(`users/memberships/${v.id}/`, { role: v.role }),
-    () => toast.success("Role updated."),
+    () => toast.success(t("team.roleUpdated")),
   );
   const remove = useBizMutation(
     (m: Membership) => api.del(`users/memberships/${m.id}/`),
     () => {
-      toast.success("Member removed.");
+      toast.success(t("team.memberRemoved"));
       setRemoving(null);
     },
   );
   const revoke = useBizMutation(
     (i: Invitation) => api.del(`users/invitations/${i.id}/`),
     () => {
-      toast.success("Invitation withdrawn.");
+      toast.success(t("team.invitationWithdrawn"));
       setRevoking(null);
     },
   );
 
   const memberRows = resultsOf<Membership>(members.data);
   const inviteRows = resultsOf<Invitation>(invitations.data);
-  const roleLabel = (r: Role) => (r === "owner" ? "Owner" : ROLES.find((x) => x.value === r)?.label ?? humanize(r));
+  const roleLabel = (r: Role) => (r === "owner" ? t("role.owner") : ROLES.find((x) => x.value === r)?.label ?? humanize(r));
 
   return (
     <div data-testid="page-team">
-      <PageHeader title={t("nav.team")} description="Who can see and change this business's books." />
+      <PageHeader title={t("nav.team")} description={t("team.description")} />
       <div className="grid gap-4">
         {admin && (
           <Card>
             <CardHeader>
-              <CardTitle>Invite someone</CardTitle>
-              <CardDescription>They get an e-mail with a link to join this business.</CardDescription>
+              <CardTitle>{t("team.inviteTitle")}</CardTitle>
+              <CardDescription>{t("team.inviteBody")}</CardDescription>
             </CardHeader>
             <CardContent>
               <InviteForm />
@@ -114,22 +116,22 @@ export default function Team() {
         )}
         <Card>
           <CardHeader>
-            <CardTitle>Members</CardTitle>
+            <CardTitle>{t("team.members")}</CardTitle>
           </CardHeader>
           {members.isPending ? (
             <ListSkeleton rows={3} />
           ) : members.isError ? (
             <ErrorState error={members.error} onRetry={() => void members.refetch()} />
           ) : memberRows.length === 0 ? (
-            <EmptyState icon={Users} title="No members" />
+            <EmptyState icon={Users} title={t("team.noMembers")} />
           ) : (
             <Table data-testid="members-table">
               <THead>
                 <tr>
-                  <TH>Person</TH>
-                  <TH>Role</TH>
-                  <TH className="hidden sm:table-cell">Since</TH>
-                  {admin && <TH className="w-12"><span className="sr-only">Actions</span></TH>}
+                  <TH>{t("team.person")}</TH>
+                  <TH>{t("field.role")}</TH>
+                  <TH className="hidden sm:table-cell">{t("team.since")}</TH>
+                  {admin && <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>}
                 </tr>
               </THead>
               <TBody>
@@ -141,7 +143,7 @@ export default function Team() {
                     <TR key={m.id} data-testid="member-row">
                       <TD className="max-w-[220px]">
                         <div className="truncate font-medium">
-                          {name || m.user.email} {self && <Badge variant="secondary">You</Badge>}
+                          {name || m.user.email} {self && <Badge variant="secondary">{t("common.you")}</Badge>}
                         </div>
                         {name && <div className="truncate text-xs text-muted-foreground">{m.user.email}</div>}
                       </TD>
@@ -150,7 +152,7 @@ export default function Team() {
                           <Select
                             value={m.role}
                             onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role }, { onError: (err) => toast.error(errorMessage(err)) })}
-                            aria-label={`Role for ${m.user.email}`}
+                            aria-label={interpolate(t("team.roleFor"), { email: m.user.email })}
                             className="h-9 w-32"
                             data-testid="member-role"
                           >
@@ -171,7 +173,7 @@ export default function Team() {
                       {admin && (
                         <TD>
                           {editable && (
-                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRemoving(m)} aria-label={`Remove ${m.user.email}`} data-testid="delete-member">
+                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRemoving(m)} aria-label={interpolate(t("team.removeAria"), { email: m.user.email })} data-testid="delete-member">
                               <Trash2 />
                             </Button>
                           )}
@@ -187,7 +189,7 @@ export default function Team() {
         {admin && (
           <Card>
             <CardHeader>
-              <CardTitle>Invitations</CardTitle>
+              <CardTitle>{t("team.invitations")}</CardTitle>
             </CardHeader>
             {invitations.isPending ? (
               <ListSkeleton rows={2} />
@@ -195,17 +197,17 @@ export default function Team() {
               <ErrorState error={invitations.error} onRetry={() => void invitations.refetch()} />
             ) : inviteRows.length === 0 ? (
               <CardContent>
-                <p className="text-sm text-muted-foreground">No invitations yet.</p>
+                <p className="text-sm text-muted-foreground">{t("team.noInvitations")}</p>
               </CardContent>
             ) : (
               <Table data-testid="invitations-table">
                 <THead>
                   <tr>
-                    <TH>Email</TH>
-                    <TH>Role</TH>
-                    <TH>Status</TH>
-                    <TH className="hidden sm:table-cell">Expires</TH>
-                    <TH className="w-12"><span className="sr-only">Actions</span></TH>
+                    <TH>{t("field.email")}</TH>
+                    <TH>{t("field.role")}</TH>
+                    <TH>{t("field.status")}</TH>
+                    <TH className="hidden sm:table-cell">{t("team.expires")}</TH>
+                    <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>
                   </tr>
                 </THead>
                 <TBody>
@@ -219,7 +221,7 @@ export default function Team() {
                       <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(i.expires_at)}</TD>
                       <TD>
                         {i.status === "pending" && (
-                          <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRevoking(i)} aria-label={`Withdraw the invitation to ${i.email}`} data-testid="delete-invitation">
+                          <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRevoking(i)} aria-label={interpolate(t("team.withdrawAria"), { email: i.email })} data-testid="delete-invitation">
                             <Trash2 />
                           </Button>
                         )}
@@ -234,9 +236,9 @@ export default function Team() {
       </div>
       <ConfirmDialog
         open={!!removing}
-        title={`Remove ${removing?.user.email ?? ""}?`}
-        body="They will lose access to this business straight away."
-        confirmLabel="Remove"
+        title={interpolate(t("team.removeTitle"), { email: removing?.user.email ?? "" })}
+        body={t("team.removeBody")}
+        confirmLabel={t("team.remove")}
         cancelLabel={t("btn.cancel")}
         destructive
         busy={remove.isPending}
@@ -245,9 +247,9 @@ export default function Team() {
       />
       <ConfirmDialog
         open={!!revoking}
-        title="Withdraw this invitation?"
-        body={`The link sent to ${revoking?.email ?? ""} will stop working.`}
-        confirmLabel="Withdraw"
+        title={t("team.withdrawTitle")}
+        body={interpolate(t("team.withdrawBody"), { email: revoking?.email ?? "" })}
+        confirmLabel={t("team.withdraw")}
         cancelLabel={t("btn.cancel")}
         destructive
         busy={revoke.isPending}

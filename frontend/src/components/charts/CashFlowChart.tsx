@@ -8,7 +8,14 @@ export interface CashFlowPoint {
   closing_balance: string;
 }
 
-export default function CashFlowChart({ rows }: { rows: CashFlowPoint[] }) {
+export interface CashFlowLabels {
+  inflow: string;
+  outflow: string;
+  closing: string;
+  title: string;
+}
+
+export default function CashFlowChart({ rows, labels }: { rows: CashFlowPoint[]; labels: CashFlowLabels }) {
   const data = rows.map((r) => ({
     label: r.label,
     inflow: moneyToChartNumber(r.inflow),
@@ -16,9 +23,9 @@ export default function CashFlowChart({ rows }: { rows: CashFlowPoint[] }) {
     balance: moneyToChartNumber(r.closing_balance),
     raw: r,
   }));
-  const names: Record<string, keyof CashFlowPoint> = { Inflow: "inflow", Outflow: "outflow", "Closing balance": "closing_balance" };
+  const names: Record<string, keyof CashFlowPoint> = { [labels.inflow]: "inflow", [labels.outflow]: "outflow", [labels.closing]: "closing_balance" };
   return (
-    <div className="h-72 w-full" data-testid="cashflow-chart" role="img" aria-label="Cash inflow, outflow and closing balance by period">
+    <div className="h-72 w-full" data-testid="cashflow-chart" role="img" aria-label={labels.title}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="hsl(214 32% 89%)" />
@@ -32,9 +39,9 @@ export default function CashFlowChart({ rows }: { rows: CashFlowPoint[] }) {
             }}
           />
           <Legend iconType="circle" wrapperStyle={{ fontSize: 12 }} />
-          <Bar isAnimationActive={false} dataKey="inflow" name="Inflow" fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={26} />
-          <Bar isAnimationActive={false} dataKey="outflow" name="Outflow" fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={26} />
-          <Line isAnimationActive={false} dataKey="balance" name="Closing balance" type="monotone" stroke="#0f172a" strokeWidth={2} dot={false} />
+          <Bar isAnimationActive={false} dataKey="inflow" name={labels.inflow} fill="#059669" radius={[3, 3, 0, 0]} maxBarSize={26} />
+          <Bar isAnimationActive={false} dataKey="outflow" name={labels.outflow} fill="#f59e0b" radius={[3, 3, 0, 0]} maxBarSize={26} />
+          <Line isAnimationActive={false} dataKey="balance" name={labels.closing} type="monotone" stroke="#0f172a" strokeWidth={2} dot={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

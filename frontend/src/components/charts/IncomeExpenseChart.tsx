@@ -10,7 +10,7 @@ export interface SeriesPoint {
 }
 
 /** Twelve months of income against expenses. Figures are converted to numbers for drawing only. */
-export default function IncomeExpenseChart({ series, incomeLabel, expenseLabel }: { series: SeriesPoint[]; incomeLabel: string; expenseLabel: string }) {
+export default function IncomeExpenseChart({ series, incomeLabel, expenseLabel, title }: { series: SeriesPoint[]; incomeLabel: string; expenseLabel: string; title: string }) {
   const data = series.map((p) => ({
     month: formatMonth(p.month),
     income: moneyToChartNumber(p.income),
@@ -19,7 +19,7 @@ export default function IncomeExpenseChart({ series, incomeLabel, expenseLabel }
     expenseRaw: p.expense,
   }));
   return (
-    <div className="h-64 w-full sm:h-72" data-testid="income-expense-chart" role="img" aria-label={`${incomeLabel} and ${expenseLabel} by month`}>
+    <div className="h-64 w-full sm:h-72" data-testid="income-expense-chart" role="img" aria-label={title}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }} barGap={2}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="hsl(214 32% 89%)" />
