@@ -36,14 +36,15 @@ def _encodable(value: str) -> str:
     }
 )
 class ReplyLanguageField(serializers.ChoiceField):
-    """What a chat request may ask for; "auto" reads as no preference."""
+    """What a chat or speech request may ask for; "auto" reads as no preference (see `chosen`)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(choices=[*LANGUAGES, ("auto", "Auto")], **kwargs)  # type: ignore[arg-type]
 
-    def to_internal_value(self, data: object) -> str | None:
-        value = super().to_internal_value(data)
-        return None if value == "auto" else value
+
+def chosen(language: str | None) -> str | None:
+    """en or sw when the request named one; None for auto or nothing (KAVI follows the question)."""
+    return language if language in ("en", "sw") else None
 
 
 class ChatRequestSerializer(serializers.Serializer):

@@ -83,7 +83,7 @@ class KaviViewSet(BusinessScopedGenericViewSet):
             business=self.business,
             user=user,
             question=body.validated_data["message"],
-            language=body.validated_data.get("language"),
+            language=s.chosen(body.validated_data.get("language")),
             conversation=conversation,
         )
         out = s.ChatResponseSerializer(
@@ -117,7 +117,7 @@ class KaviViewSet(BusinessScopedGenericViewSet):
         body = s.SpeechRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         text = body.validated_data["text"]
-        language = body.validated_data.get("language") or detect_language(text)
+        language = s.chosen(body.validated_data.get("language")) or detect_language(text)
         audio = speech.synthesize(text=text, language=language)
         return HttpResponse(audio, content_type="audio/mpeg")
 
