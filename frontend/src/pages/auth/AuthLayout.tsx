@@ -1,10 +1,12 @@
 import type { ReactNode } from "react";
 import { useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle?: ReactNode; children: ReactNode; footer?: ReactNode }) {
   const t = useT();
+  usePageTitle(title);
   return (
-    <div className="flex min-h-dvh flex-col items-center justify-center bg-gradient-to-b from-accent/60 to-background px-4 py-10">
+    <main className="flex min-h-dvh flex-col items-center justify-center bg-gradient-to-b from-accent/60 to-background px-4 py-10">
       <div className="mb-6 flex flex-col items-center text-center">
         <img src="/icons/favicon.svg" alt="" width={48} height={48} className="mb-2 size-12" />
         <p className="text-xl font-bold tracking-wide text-primary">KAVI</p>
@@ -16,7 +18,7 @@ export function AuthLayout({ title, subtitle, children, footer }: { title: strin
         <div className="mt-5">{children}</div>
       </div>
       {footer && <div className="mt-4 text-sm text-muted-foreground">{footer}</div>}
-    </div>
+    </main>
   );
 }
 

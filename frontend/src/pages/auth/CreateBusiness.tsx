@@ -12,7 +12,7 @@ import { useSession } from "@/stores/session";
 import { AuthLayout } from "./AuthLayout";
 
 const FIELDS = ["legal_name", "dba_name", "industry", "phone", "email", "currency", "timezone", "country"];
-const INDUSTRIES = ["Retail", "Wholesale", "Food and hospitality", "Agriculture", "Transport and logistics", "Construction", "Professional services", "Health", "Education", "Manufacturing", "Technology", "Other"];
+const INDUSTRIES = ["Retail", "Wholesale", "Food and hospitality", "Agriculture", "Transport and logistics", "Construction", "Professional services", "Health", "Education", "Manufacturing", "Technology", "Other"] as const;
 
 /** Create a business; the creator becomes its owner and it becomes the active business. */
 export default function CreateBusiness() {
@@ -47,54 +47,54 @@ export default function CreateBusiness() {
 
   return (
     <AuthLayout
-      title={hasBusiness ? t("nav.newBusiness") : "Set up your business"}
-      subtitle={hasBusiness ? "You will be its owner. Switch between businesses at any time." : "Tell us about your business to start keeping your books. You can change this later."}
+      title={hasBusiness ? t("nav.newBusiness") : t("auth.business.setup")}
+      subtitle={hasBusiness ? t("auth.business.ownerNote") : t("auth.business.intro")}
       footer={
         hasBusiness ? (
           <Link to="/" className="font-medium text-primary hover:underline">
             {t("btn.back")}
           </Link>
         ) : (
-          "Invited by someone? Open the link in your invitation e-mail to join their business."
+          t("auth.business.invited")
         )
       }
     >
       <form onSubmit={submit} className="grid gap-4" noValidate>
         <FormError message={formError(create.error, FIELDS)} />
-        <Field label="Registered business name" error={fieldError(create.error, "legal_name")} required>
-          <Input value={form.legal_name} onChange={set("legal_name")} data-testid="business-legal-name" placeholder="e.g. Duka Bora Enterprises Ltd" />
+        <Field label={t("auth.business.legalName")} error={fieldError(create.error, "legal_name")} required>
+          <Input value={form.legal_name} onChange={set("legal_name")} data-testid="business-legal-name" placeholder={t("auth.business.legalNamePlaceholder")} />
         </Field>
-        <Field label="Trading name" error={fieldError(create.error, "dba_name")} hint="Optional: the name on your shop sign and invoices.">
+        <Field label={t("auth.business.dbaName")} error={fieldError(create.error, "dba_name")} hint={t("auth.business.dbaHint")}>
           <Input value={form.dba_name} onChange={set("dba_name")} data-testid="business-dba-name" />
         </Field>
-        <Field label="Industry" error={fieldError(create.error, "industry")}>
+        <Field label={t("auth.business.industry")} error={fieldError(create.error, "industry")}>
           <Select value={form.industry} onChange={set("industry")} data-testid="business-industry">
-            <option value="">Choose…</option>
+            <option value="">{t("common.choose")}</option>
             {INDUSTRIES.map((i) => (
               <option key={i} value={i}>
-                {i}
+                {t(`auth.ind.${i}`)}
               </option>
             ))}
           </Select>
         </Field>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Phone" error={fieldError(create.error, "phone")}>
-            <Input type="tel" inputMode="tel" value={form.phone} onChange={set("phone")} placeholder="+254 7…" data-testid="business-phone" />
+          <Field label={t("field.phone")} error={fieldError(create.error, "phone")}>
+            <Input type="tel" inputMode="tel" value={form.phone} onChange={set("phone")} placeholder={t("field.phonePlaceholder")} data-testid="business-phone" />
           </Field>
-          <Field label="Business email" error={fieldError(create.error, "email")}>
+          <Field label={t("auth.business.email")} error={fieldError(create.error, "email")}>
             <Input type="email" value={form.email} onChange={set("email")} data-testid="business-email" />
           </Field>
         </div>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Currency" error={fieldError(create.error, "currency")}>
+          <Field label={t("auth.business.currency")} error={fieldError(create.error, "currency")}>
             <Select value={form.currency} onChange={set("currency")} data-testid="business-currency">
-              <option value="KES">KES · Kenyan shilling</option>
-              <option value="UGX">UGX · Ugandan shilling</option>
-              <option value="TZS">TZS · Tanzanian shilling</option>
-              <option value="USD">USD · US dollar</option>
+              <option value="KES">KES · {t("auth.cur.KES")}</option>
+              <option value="UGX">UGX · {t("auth.cur.UGX")}</option>
+              <option value="TZS">TZS · {t("auth.cur.TZS")}</option>
+              <option value="USD">USD · {t("auth.cur.USD")}</option>
             </Select>
           </Field>
-          <Field label="Time zone" error={fieldError(create.error, "timezone")}>
+          <Field label={t("auth.business.timezone")} error={fieldError(create.error, "timezone")}>
             <Select value={form.timezone} onChange={set("timezone")} data-testid="business-timezone">
               <option value="Africa/Nairobi">Africa/Nairobi</option>
               <option value="Africa/Kampala">Africa/Kampala</option>

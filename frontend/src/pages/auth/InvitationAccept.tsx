@@ -6,7 +6,7 @@ import { FormError } from "@/components/ui/field";
 import { api, queryClient } from "@/lib/client";
 import { errorMessage } from "@/lib/api";
 import { useMe } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
 import type { Me } from "@/lib/types";
 import { useSession } from "@/stores/session";
 import { AuthLayout } from "./AuthLayout";
@@ -44,7 +44,7 @@ export default function InvitationAccept() {
 
   if (!token) {
     return (
-      <AuthLayout title="Invitation link incomplete" subtitle="This link has no invitation token. Open the link from your e-mail again, or ask for a new invitation.">
+      <AuthLayout title={t("auth.invite.incomplete")} subtitle={t("auth.invite.incompleteBody")}>
         <Link to="/" className={buttonVariants({ variant: "outline", className: "w-full" })}>
           {t("btn.back")}
         </Link>
@@ -54,7 +54,7 @@ export default function InvitationAccept() {
 
   if (!authed) {
     return (
-      <AuthLayout title="You're invited" subtitle="Sign in or create an account with the e-mail address the invitation was sent to, and you'll join the business.">
+      <AuthLayout title={t("auth.invite.title")} subtitle={t("auth.invite.body")}>
         <div className="grid gap-3">
           <Link to={`/login?next=${encodeURIComponent(here)}`} className={buttonVariants({ className: "w-full" })} data-testid="invite-login">
             {t("btn.login")}
@@ -68,11 +68,11 @@ export default function InvitationAccept() {
   }
 
   return (
-    <AuthLayout title="Join the business" subtitle={user ? `Signed in as ${user.email}.` : undefined}>
+    <AuthLayout title={t("auth.invite.join")} subtitle={user ? interpolate(t("auth.invite.signedInAs"), { email: user.email }) : undefined}>
       <div className="grid gap-4">
         <div className="flex items-center gap-3 rounded-md bg-accent px-3 py-3 text-sm text-accent-foreground">
           <MailCheck className="size-5 shrink-0" aria-hidden />
-          Accept the invitation to see and work on this business's books with the role you were given.
+          {t("auth.invite.accept")}
         </div>
         <FormError message={accept.error ? errorMessage(accept.error) : null} />
         <Button onClick={() => accept.mutate()} loading={accept.isPending} data-testid="invite-accept" className="w-full">

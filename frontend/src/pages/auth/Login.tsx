@@ -48,10 +48,10 @@ export default function Login() {
   return (
     <AuthLayout
       title={t("btn.login")}
-      subtitle="Welcome back. Sign in to your books."
+      subtitle={t("auth.login.subtitle")}
       footer={
         <>
-          New to KAVI?{" "}
+          {t("auth.login.new")}{" "}
           <Link to={registerHref} className="font-medium text-primary hover:underline" data-testid="go-register">
             {t("btn.register")}
           </Link>
@@ -66,10 +66,10 @@ export default function Login() {
       )}
       <form onSubmit={submit} className="grid gap-4" noValidate>
         <FormError message={formError(login.error, ["email", "password"])} />
-        <Field label="Email" error={fieldError(login.error, "email")}>
+        <Field label={t("field.email")} error={fieldError(login.error, "email")}>
           <Input type="email" autoComplete="email" inputMode="email" value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" required />
         </Field>
-        <Field label="Password" error={fieldError(login.error, "password")}>
+        <Field label={t("field.password")} error={fieldError(login.error, "password")}>
           <Input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" required />
         </Field>
         <Button type="submit" loading={login.isPending} disabled={!email || !password} data-testid="login-submit" className="w-full">

@@ -48,10 +48,10 @@ export default function Register() {
   return (
     <AuthLayout
       title={t("btn.register")}
-      subtitle="Keep your books, invoices and M-Pesa in one place."
+      subtitle={t("auth.register.subtitle")}
       footer={
         <>
-          Already have an account?{" "}
+          {t("auth.register.have")}{" "}
           <Link to={next ? `/login?next=${encodeURIComponent(next)}` : "/login"} className="font-medium text-primary hover:underline" data-testid="go-login">
             {t("btn.login")}
           </Link>
@@ -61,17 +61,17 @@ export default function Register() {
       <form onSubmit={submit} className="grid gap-4" noValidate>
         <FormError message={formError(register.error, FIELDS)} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="First name" error={fieldError(register.error, "first_name")}>
+          <Field label={t("auth.firstName")} error={fieldError(register.error, "first_name")}>
             <Input autoComplete="given-name" value={form.first_name} onChange={set("first_name")} data-testid="register-first-name" />
           </Field>
-          <Field label="Last name" error={fieldError(register.error, "last_name")}>
+          <Field label={t("auth.lastName")} error={fieldError(register.error, "last_name")}>
             <Input autoComplete="family-name" value={form.last_name} onChange={set("last_name")} data-testid="register-last-name" />
           </Field>
         </div>
-        <Field label="Email" error={fieldError(register.error, "email")} required>
+        <Field label={t("field.email")} error={fieldError(register.error, "email")} required>
           <Input type="email" autoComplete="email" inputMode="email" value={form.email} onChange={set("email")} data-testid="register-email" />
         </Field>
-        <Field label="Password" error={fieldError(register.error, "password")} hint="At least 8 characters; avoid common passwords." required>
+        <Field label={t("field.password")} error={fieldError(register.error, "password")} hint={t("auth.passwordHint")} required>
           <Input type="password" autoComplete="new-password" value={form.password} onChange={set("password")} data-testid="register-password" />
         </Field>
         <Button type="submit" loading={register.isPending} disabled={!form.email || !form.password} data-testid="register-submit" className="w-full">
