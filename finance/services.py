@@ -254,7 +254,9 @@ def _invoice_snapshot(invoice: Invoice) -> dict[str, Any]:
     return snapshot(invoice, extra={"items": items})
 
 
-def invoice_create(*, business: Business, actor: Any, data: dict[str, Any]) -> Invoice:
+def invoice_create(
+    *, business: Business, actor: Any, data: dict[str, Any], audit_extra: dict[str, Any] | None = None
+) -> Invoice:
     data = dict(data)
     items = data.pop("items", None) or []
     if not items:
@@ -286,7 +288,11 @@ def invoice_create(*, business: Business, actor: Any, data: dict[str, Any]) -> I
             invoice.save(update_fields=["subtotal", "tax_amount", "total_amount"])
             books_touch(business_id=business.pk)
             audit_log(
-                actor=actor, action="create", business=business, obj=invoice, after=_invoice_snapshot(invoice)
+                actor=actor,
+                action="create",
+                business=business,
+                obj=invoice,
+                after={**_invoice_snapshot(invoice), **(audit_extra or {})},
             )
     except IntegrityError as exc:
         # Two requests chose the same client number at once.
@@ -294,14 +300,51 @@ def invoice_create(*, business: Business, actor: Any, data: dict[str, Any]) -> I
     return invoice
 
 
+# What a sent or partly paid invoice may still change: the customer has it, so who, when and in
+# what currency stay put; what was delivered, when it is due, and the notes may be corrected.
+AMENDABLE_FIELDS = frozenset({"items", "due_date", "notes"})
+
+
+def _changed_fields(invoice: Invoice, data: dict[str, Any]) -> set[str]:
+    """The fields of `data` whose value differs from the invoice's (items always count)."""
+    changed = set()
+    for name, value in data.items():
+        if name == "items":
+            changed.add(name)
+            continue
+        if name == "invoice_number" and not value:
+            continue  # a blank number means "keep it"
+        current = getattr(invoice, f"{name}_id" if name == "customer" else name, None)
+        if name == "customer":
+            value = getattr(value, "pk", value)
+        if value != current:
+            changed.add(name)
+    return changed
+
+
+def _last_payment_day(invoice: Invoice, tz: zoneinfo.ZoneInfo) -> dt.date:
+    last = invoice.payments.order_by("-transaction_date").values_list("transaction_date", flat=True).first()
+    return (last or timezone.now()).astimezone(tz).date()
+
+
 @transaction.atomic
 def invoice_update(*, instance: Invoice, actor: Any, data: dict[str, Any]) -> Invoice:
-    invoice = Invoice.objects.select_for_update().get(pk=instance.pk)
-    if invoice.status != InvoiceStatus.DRAFT:
-        allowed = {"notes", "due_date"}
-        if set(data) - allowed:
+    """A draft changes freely. A sent or partly paid invoice may change its items, due date and
+    notes (audited as an amendment), but its total may not fall below what was paid. A paid or
+    cancelled invoice is closed. The row is locked, so a payment arriving meanwhile waits."""
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("business").get(pk=instance.pk)
+    if invoice.status == InvoiceStatus.PAID:
+        raise ConflictError("invoice_paid", "A paid invoice can't be changed.")
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise ConflictError("invoice_cancelled", "A cancelled invoice can't be changed.")
+    draft = invoice.status == InvoiceStatus.DRAFT
+    if not draft:
+        locked = sorted(_changed_fields(invoice, data) - AMENDABLE_FIELDS)
+        if locked:
             raise ConflictError(
-                "invoice_locked", "Only a draft invoice can be changed (notes and due date aside)."
+                "invoice_locked",
+                "Once an invoice is sent, only its items, due date and notes can change.",
+                fields={name: ["Locked once the invoice is sent."] for name in locked},
             )
     before = _invoice_snapshot(invoice)
     data = dict(data)
@@ -309,7 +352,11 @@ def invoice_update(*, instance: Invoice, actor: Any, data: dict[str, Any]) -> In
     number = data.pop("invoice_number", None)
     if number and number != invoice.invoice_number:
         if Invoice.objects.filter(business_id=invoice.business_id, invoice_number=number).exists():
-            raise ConflictError("invoice_number_taken", f"Invoice {number} already exists.")
+            raise ConflictError(
+                "invoice_number_taken",
+                f"Invoice {number} already exists.",
+                fields={"invoice_number": ["This number is already used."]},
+            )
         invoice.invoice_number = number
     for name, value in data.items():
         setattr(invoice, name, value)
@@ -321,20 +368,65 @@ def invoice_update(*, instance: Invoice, actor: Any, data: dict[str, Any]) -> In
         )
     if items is not None:
         if not items:
-            raise ApplicationError("invalid", "An invoice needs at least one item.")
+            raise ApplicationError(
+                "invalid", "An invoice needs at least one item.", fields={"items": ["Add an item."]}
+            )
         _write_items(invoice, items)
+        if invoice.total_amount < invoice.amount_paid:
+            raise ConflictError(
+                "invoice_total_below_paid",
+                f"The new total of {format_money(invoice.total_amount, invoice.currency)} is less than "
+                f"the {format_money(invoice.amount_paid, invoice.currency)} already paid.",
+                fields={"items": [f"The total must be at least {invoice.amount_paid}."]},
+            )
+        if not draft and invoice.amount_paid > 0:
+            if invoice.total_amount == invoice.amount_paid:
+                invoice.status = InvoiceStatus.PAID
+                invoice.paid_date = _last_payment_day(invoice, business_tz(invoice.business))
+            else:
+                invoice.status = InvoiceStatus.PARTIALLY_PAID
     _clean(invoice)
     invoice.save()
     books_touch(business_id=invoice.business_id)
     audit_log(
         actor=actor,
-        action="update",
+        action="update" if draft else "invoice.amend",
         business=invoice.business_id,
         obj=invoice,
         before=before,
         after=_invoice_snapshot(invoice),
     )
     return invoice
+
+
+def invoice_duplicate(*, instance: Invoice, actor: Any) -> Invoice:
+    """A new draft for the same customer with the same items, issued today (the business's today)
+    and due after the original's term."""
+    source = Invoice.objects.select_related("business").get(pk=instance.pk)
+    business = source.business
+    today = timezone.now().astimezone(business_tz(business)).date()
+    items = [
+        {
+            "description": i.description,
+            "quantity": i.quantity,
+            "unit_price": i.unit_price,
+            "tax_rate": i.tax_rate,
+        }
+        for i in source.items.order_by("position", "id")
+    ]
+    return invoice_create(
+        business=business,
+        actor=actor,
+        data={
+            "customer_id": source.customer_id,
+            "issue_date": today,
+            "due_date": today + (source.due_date - source.issue_date),
+            "currency": source.currency,
+            "notes": source.notes,
+            "items": items,
+        },
+        audit_extra={"duplicated_from": source.invoice_number},
+    )
 
 
 @transaction.atomic

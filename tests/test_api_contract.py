@@ -42,6 +42,8 @@ PATHS = [
     "/api/v1/finance/invoices/{id}/mark_paid/",
     "/api/v1/finance/invoices/{id}/cancel/",
     "/api/v1/finance/invoices/{id}/pdf/",
+    "/api/v1/finance/invoices/{id}/duplicate/",
+    "/api/v1/finance/invoices/{id}/payments/",
     "/api/v1/finance/invoice-items/",
     "/api/v1/finance/budgets/",
     "/api/v1/finance/cash-flows/",

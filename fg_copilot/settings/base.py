@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "core.permissions.Role.choices",
+        # A payment's `method` (invoice payments) is the transaction's payment_method choice set.
+        "PaymentMethodEnum": "finance.models.PaymentMethod.choices",
     },
     # Swagger UI from our own static files, not a CDN: the docs page's CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -339,6 +339,18 @@ class MarkPaidSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
+class InvoicePaymentSerializer(serializers.Serializer):
+    """A payment booked against an invoice; `id` and `transaction` name the income transaction."""
+
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    amount = MoneyField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    reference = serializers.CharField()
+    mpesa_receipt = serializers.CharField(help_text="The M-Pesa receipt number, or empty.")
+    transaction = serializers.IntegerField()
+
+
 # A budget without an end date covers one period from its start.
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 

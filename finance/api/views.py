@@ -235,7 +235,14 @@ class InvoiceViewSet(BusinessScopedModelViewSet):
     filterset_class = InvoiceFilter
     search_fields = ["invoice_number", "customer__name", "notes"]
     ordering_fields = ["issue_date", "due_date", "total_amount", "invoice_number", "created_at"]
-    required_roles = {"send": Role.STAFF, "mark_paid": Role.STAFF, "cancel": Role.STAFF, "pdf": Role.VIEWER}
+    required_roles = {
+        "send": Role.STAFF,
+        "mark_paid": Role.STAFF,
+        "cancel": Role.STAFF,
+        "pdf": Role.VIEWER,
+        "duplicate": Role.STAFF,
+        "payments": Role.VIEWER,
+    }
 
     def refine_queryset(self, queryset: QuerySet) -> QuerySet:
         today = selectors.business_today(self.business)
@@ -301,6 +308,20 @@ class InvoiceViewSet(BusinessScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._fresh(services.invoice_cancel(instance=self.get_object(), actor=request_user(request)))
+
+    @extend_schema(request=None, responses={201: s.InvoiceSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str | None = None) -> Response:
+        copy = services.invoice_duplicate(instance=self.get_object(), actor=request_user(request))
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=copy.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses=s.InvoicePaymentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def payments(self, request: Request, pk: str | None = None) -> Response:
+        rows = selectors.invoice_payments(invoice=self.get_object())
+        return Response(s.InvoicePaymentSerializer(rows, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

@@ -31,6 +31,7 @@ from .clock import (
 from .numbers import MONEY, money, percent, percent_change, percent_of
 from .receivables import (
     OPEN_STATUSES,
+    invoice_payments,
     invoice_status_on,
     invoices_annotated,
     open_invoices,
@@ -59,6 +60,7 @@ __all__ = [
     "daily_rollups",
     "dashboard",
     "filter_transactions",
+    "invoice_payments",
     "invoice_status_on",
     "invoices_annotated",
     "ledger",

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
-from django.db.models import Case, CharField, Count, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from core.money import ZERO
 from users.models import Business
 
-from ..models import Invoice, InvoiceStatus
+from ..models import Invoice, InvoiceStatus, MpesaStkRequest, StkStatus
 from .caching import cached_report
 from .clock import business_today
 from .numbers import MONEY, money
@@ -37,6 +51,48 @@ def invoice_status_on(invoice: Invoice, today: dt.date) -> str:
     if invoice.status in OPEN_STATUSES and invoice.due_date < today:
         return InvoiceStatus.OVERDUE
     return invoice.status
+
+
+def _mpesa_receipt(external_id: str, stk_receipt: str | None) -> str:
+    """An STK push keeps its receipt; a callback or statement line books it as `mpesa:<receipt>`."""
+    if stk_receipt:
+        return stk_receipt
+    if external_id.startswith("mpesa:"):
+        return external_id.split(":")[1]
+    return ""
+
+
+def invoice_payments(*, invoice: Invoice) -> list[dict[str, Any]]:
+    """The payments booked against `invoice`, oldest first, dated in the business's time zone."""
+    tz = zoneinfo.ZoneInfo(invoice.business.timezone)
+    stk_receipt = MpesaStkRequest.objects.filter(
+        transaction=OuterRef("pk"), status=StkStatus.SUCCESS
+    ).exclude(mpesa_receipt="")
+    rows = (
+        invoice.payments.annotate(stk_receipt=Subquery(stk_receipt.values("mpesa_receipt")[:1]))
+        .order_by("transaction_date", "id")
+        .values(
+            "id",
+            "transaction_date",
+            "amount",
+            "payment_method",
+            "reference_number",
+            "external_id",
+            "stk_receipt",
+        )
+    )
+    return [
+        {
+            "id": row["id"],
+            "date": row["transaction_date"].astimezone(tz).date(),
+            "amount": row["amount"],
+            "method": row["payment_method"],
+            "reference": row["reference_number"],
+            "mpesa_receipt": _mpesa_receipt(row["external_id"], row["stk_receipt"]),
+            "transaction": row["id"],
+        }
+        for row in rows
+    ]
 
 
 def open_invoices(business: Business, today: dt.date) -> QuerySet[Invoice]:

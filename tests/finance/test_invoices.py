@@ -195,9 +195,14 @@ def test_only_drafts_change_and_items_edit(business, staff, make_api):
     replaced = api.patch(f"{URL}{invoice['id']}/", {"items": ITEMS})
     assert replaced.status_code == 200 and len(replaced.json()["items"]) == 2
     api.post(f"{URL}{invoice['id']}/send/")
-    assert api.patch(f"{URL}{invoice['id']}/", {"items": ITEMS}).status_code == 409
+    # Sent: the items may still be corrected (API.md "Getting paid"), the customer may not change.
+    other = CustomerFactory(business=business)
+    assert api.patch(f"{URL}{invoice['id']}/", {"customer": other.pk}).status_code == 409
+    amended = api.patch(f"{URL}{invoice['id']}/", {"items": ITEMS})
+    assert amended.status_code == 200
     assert api.patch(f"{URL}{invoice['id']}/", {"notes": "Pay by M-Pesa"}).status_code == 200
-    item_id = replaced.json()["items"][0]["id"]
+    # The single-item route stays for drafts only.
+    item_id = amended.json()["items"][0]["id"]
     assert api.patch(f"/api/v1/finance/invoice-items/{item_id}/", {"quantity": "9"}).status_code == 409
 
 
