@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -10,12 +11,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core.money import format_money
 
 from .models import Invoice, MpesaSettings
 
+logger = logging.getLogger(__name__)
 BRAND = colors.HexColor("#0f766e")
 
 
@@ -25,21 +28,80 @@ def _text(value: Any) -> str:
     return escape(str(value))
 
 
+def how_to_pay(invoice: Invoice) -> dict[str, Any]:
+    """The business's payment instructions for this invoice: the paybill (set in the business's
+    settings, else its Daraja shortcode) with the invoice number as the account, the till, the
+    account hint and the bank details. Plain values; callers format them."""
+    business = invoice.business
+    settings: dict[str, Any] = business.payment_instructions or {}
+    paybill = settings.get("mpesa_paybill") or ""
+    if not paybill and not settings.get("mpesa_till"):
+        mpesa = MpesaSettings.objects.filter(business=business).exclude(shortcode="").first()
+        paybill = mpesa.shortcode if mpesa else ""
+    return {
+        "mpesa_paybill": paybill or None,
+        "mpesa_till": settings.get("mpesa_till") or None,
+        "account": invoice.invoice_number if paybill else None,
+        "account_hint": settings.get("account_hint") or None,
+        "bank": settings.get("bank") or None,
+    }
+
+
+def _bank_text(bank: Any) -> str:
+    if isinstance(bank, dict):
+        parts = [
+            bank.get("name"),
+            f"branch {bank['branch']}" if bank.get("branch") else None,
+            f"account name {bank['account_name']}" if bank.get("account_name") else None,
+            f"account number {bank['account_number']}" if bank.get("account_number") else None,
+        ]
+        return ", ".join(_text(p) for p in parts if p)
+    return _text(bank)
+
+
 def _payment_lines(invoice: Invoice) -> list[str]:
     business = invoice.business
+    pay = how_to_pay(invoice)
     lines = []
-    mpesa = MpesaSettings.objects.filter(business=business).exclude(shortcode="").first()
-    if mpesa:
+    if pay["mpesa_paybill"]:
         lines.append(
-            f"M-Pesa Paybill <b>{_text(mpesa.shortcode)}</b>, account <b>{_text(invoice.invoice_number)}</b>"
+            f"Pay with M-Pesa: Paybill <b>{_text(pay['mpesa_paybill'])}</b>, "
+            f"Account <b>{_text(pay['account'])}</b>"
         )
-    lines.append(
-        f"Bank transfer or cheque to <b>{_text(business.legal_name)}</b>, "
-        f"quoting {_text(invoice.invoice_number)}"
-    )
+    if pay["mpesa_till"]:
+        lines.append(f"Pay with M-Pesa: Till <b>{_text(pay['mpesa_till'])}</b> (Buy Goods)")
+    if pay["account_hint"]:
+        lines.append(_text(pay["account_hint"]))
+    if pay["bank"]:
+        lines.append(
+            f"Bank transfer: {_bank_text(pay['bank'])}; quote <b>{_text(invoice.invoice_number)}</b>"
+        )
+    else:
+        lines.append(
+            f"Bank transfer or cheque to <b>{_text(business.legal_name)}</b>, "
+            f"quoting {_text(invoice.invoice_number)}"
+        )
     if business.phone or business.email:
         lines.append("Questions: " + " · ".join(_text(x) for x in (business.phone, business.email) if x))
     return lines
+
+
+def _logo(business: Any) -> Any:
+    """The logo scaled into 40 x 20 mm, or None when there is none or it can't be read."""
+    if not business.logo:
+        return None
+    try:
+        with business.logo.open("rb") as handle:
+            data = handle.read()
+        reader = ImageReader(io.BytesIO(data))
+        width, height = reader.getSize()
+    except Exception:  # a missing or unreadable file must not cost the customer their invoice
+        logger.warning("The logo of business %s can't be read", business.pk, exc_info=True)
+        return None
+    scale = min(40 * mm / width, 20 * mm / height)
+    image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
+    image.hAlign = "LEFT"
+    return image
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -65,6 +127,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         x
         for x in (
             f"<b>{_text(business.legal_name)}</b>",
+            f"Trading as {_text(business.dba_name)}" if business.dba_name else "",
             _text(business.address),
             _text(business.phone),
             _text(business.email),
@@ -80,6 +143,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             f"Status: {invoice.get_status_display()}",
         )
     )
+    logo = _logo(business)
+    if logo is not None:
+        story.append(logo)
+        story.append(Spacer(1, 3 * mm))
     story.append(Paragraph("INVOICE", heading))
     story.append(Table([[Paragraph(seller, small), Paragraph(meta, small)]], colWidths=[110 * mm, 64 * mm]))
     story.append(Spacer(1, 6 * mm))

@@ -92,6 +92,11 @@ class UserProfile(models.Model):
         return f"Profile of {self.user}"
 
 
+def default_reminders() -> dict[str, list[Any]]:
+    """When invoice reminders go out, relative to the due date, and by which channels."""
+    return {"days_before_due": [3], "days_after_due": [1, 7, 14], "channels": ["email"]}
+
+
 class Business(models.Model):
     legal_name = models.CharField(max_length=200)
     dba_name = models.CharField("trading name", max_length=200, blank=True)
@@ -112,6 +117,10 @@ class Business(models.Model):
     currency = models.CharField(max_length=3, default="KES")
     timezone = models.CharField(max_length=64, default="Africa/Nairobi")
     is_active = models.BooleanField(default=True)
+    # How customers pay: {mpesa_paybill?, mpesa_till?, account_hint?, bank?}; shape checked by the API.
+    payment_instructions = models.JSONField(default=dict, blank=True)
+    logo = models.ImageField(upload_to="business-logos/", blank=True, max_length=255)
+    reminders = models.JSONField(default=default_reminders, blank=True)
     # Bumped in the same transaction as every write to the books; cached reports key on it.
     books_version = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

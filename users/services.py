@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework import status
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -32,6 +37,8 @@ from .models import (
     User,
     UserProfile,
 )
+
+logger = logging.getLogger(__name__)
 
 # --- Accounts -----------------------------------------------------------------------------------
 
@@ -116,6 +123,113 @@ def user_logout(*, user: User, refresh: str) -> None:
         audit_log(actor=user, action="logout", obj=user)
 
 
+# --- Passwords ----------------------------------------------------------------------------------
+
+
+def _checked_password(password: str, *, user: User, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        raise ApplicationError("invalid", "The password is too weak.", fields={field: exc.messages}) from exc
+
+
+def _revoke_sessions(*, user: User, actor: User, keep: str | None = None, action: str) -> int:
+    sessions = UserSession.objects.filter(user=user, revoked_at__isnull=True)
+    if keep:
+        sessions = sessions.exclude(pk=keep)
+    revoked = 0
+    for session in sessions:
+        core_services.session_revoke(session=session, actor=actor, action=action)
+        revoked += 1
+    return revoked
+
+
+def password_reset_link(*, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return f"{settings.FRONTEND_URL}/reset-password?uid={uid}&token={token}"
+
+
+def user_password_reset_request(*, email: str) -> None:
+    """E-mails a reset link when an active account has this address; says nothing either way.
+    Both paths look the address up and mint a token, so the answer takes about as long."""
+    address = email.strip().lower()
+    user = User.objects.filter(email=address, is_active=True).first()
+    if user is None:
+        unusable = User(email=address)
+        unusable.set_unusable_password()
+        default_token_generator.make_token(unusable)
+        return
+    link = password_reset_link(user=user)
+    audit_log(actor=user, action="user.password_reset_request", obj=user)
+    body = render_to_string(
+        "users/email/password_reset.txt",
+        {
+            "name": user.get_short_name(),
+            "email": user.email,
+            "link": link,
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+    # Not inside a transaction: the SMTP call happens here, after the audit row is committed.
+    send_mail("Reset your KAVI password", body, None, [user.email], fail_silently=True)
+
+
+def _user_from_uid(uid: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    user = _user_from_uid(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise ApplicationError(
+            "invalid_token", "This reset link is not valid or has expired. Ask for a new one."
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    # A second use of the same link finds the password (and so the token) changed.
+    if not default_token_generator.check_token(user, token):
+        raise ApplicationError(
+            "invalid_token", "This reset link is not valid or has expired. Ask for a new one."
+        )
+    _checked_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_log(actor=user, action="user.password_reset", obj=user)
+    _revoke_sessions(user=user, actor=user, action="session.revoke_password_reset")
+    return user
+
+
+@transaction.atomic
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, current_session_id: str | None
+) -> User:
+    """Changes the password and signs out every other session; the one asking stays signed in."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ApplicationError(
+            "wrong_password",
+            "The current password is wrong.",
+            fields={"old_password": ["The current password is wrong."]},
+        )
+    if old_password == new_password:
+        raise ApplicationError(
+            "invalid",
+            "Choose a password different from the current one.",
+            fields={"new_password": ["Choose a password different from the current one."]},
+        )
+    _checked_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_log(actor=user, action="user.password_change", obj=user)
+    _revoke_sessions(user=user, actor=user, keep=current_session_id, action="session.revoke_password_change")
+    return user
+
+
 @transaction.atomic
 def profile_update(*, user: User, data: dict[str, Any]) -> UserProfile:
     profile, _ = UserProfile.objects.select_for_update().get_or_create(user=user)
@@ -153,20 +267,52 @@ def business_create(*, owner: User, data: dict[str, Any]) -> Business:
     return business
 
 
-@transaction.atomic
 def business_update(*, business: Business, actor: User, data: dict[str, Any]) -> Business:
-    business = Business.objects.select_for_update().get(pk=business.pk)
-    before = snapshot(business)
-    for name, value in data.items():
-        setattr(business, name, value)
-    business.full_clean()
-    business.save()
-    if before["timezone"] != business.timezone:
-        business_timezone_changed(business=business)
-    audit_log(
-        actor=actor, action="update", business=business, obj=business, before=before, after=snapshot(business)
-    )
-    return business
+    """Updates the business's details and settings. A new logo goes to storage before the
+    transaction (S3 is a network call) and a replaced one is deleted after it commits."""
+    data = dict(data)
+    logo_sent = "logo" in data
+    upload = data.pop("logo", None)
+    stored_name: str | None = None
+    if upload is not None:
+        field = Business._meta.get_field("logo")
+        filename = field.generate_filename(business, f"business-{business.pk}-{upload.name}")
+        stored_name = field.storage.save(filename, upload)
+    try:
+        with transaction.atomic():
+            locked = Business.objects.select_for_update().get(pk=business.pk)
+            before = snapshot(locked)
+            old_logo = locked.logo.name or None
+            for name, value in data.items():
+                setattr(locked, name, value)
+            if logo_sent:
+                locked.logo.name = stored_name or ""
+            locked.full_clean()
+            locked.save()
+            if before["timezone"] != locked.timezone:
+                business_timezone_changed(business=locked)
+            audit_log(
+                actor=actor,
+                action="update",
+                business=locked,
+                obj=locked,
+                before=before,
+                after=snapshot(locked),
+            )
+            if logo_sent and old_logo and old_logo != stored_name:
+                transaction.on_commit(lambda: _delete_stored_file(old_logo))
+    except Exception:
+        if stored_name:
+            _delete_stored_file(stored_name)
+        raise
+    return locked
+
+
+def _delete_stored_file(name: str) -> None:
+    try:
+        Business._meta.get_field("logo").storage.delete(name)
+    except Exception:  # a file left behind is harmless; the row no longer points at it
+        logger.warning("Could not delete the stored file %s", name, exc_info=True)
 
 
 @transaction.atomic

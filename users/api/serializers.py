@@ -1,6 +1,7 @@
 """Translation between JSON and the users app; rules live in services."""
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -115,6 +116,27 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
         return attrs
 
 
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
 class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=4096)
 
@@ -202,8 +224,140 @@ def _valid_currency(value: str) -> str:
     return value
 
 
+KRA_PIN = re.compile(r"^[A-Z][0-9]{9}[A-Z]$")
+SHORT_CODE = re.compile(r"^[0-9]{5,7}$")
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG"}
+REMINDER_CHANNELS = ("email", "sms", "whatsapp")
+
+
+def _valid_kra_pin(value: str) -> str:
+    value = value.strip().upper()
+    if value and not KRA_PIN.match(value):
+        raise serializers.ValidationError(
+            "Enter a KRA PIN: a letter, 9 digits and a letter, such as A123456789B."
+        )
+    return value
+
+
+def _plain_text(value: Any, *, limit: int, name: str) -> str:
+    if not isinstance(value, str) or "\x00" in value:
+        raise serializers.ValidationError({name: [f"Send text of up to {limit} characters."]})
+    value = value.strip()
+    if len(value) > limit:
+        raise serializers.ValidationError({name: [f"Keep this to {limit} characters or fewer."]})
+    return value
+
+
+class BankDetailsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    branch = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    account_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    account_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class PaymentInstructionsSerializer(serializers.Serializer):
+    """How a customer pays. `bank` is free text (up to 300 characters) or a BankDetails object."""
+
+    mpesa_paybill = serializers.CharField(required=False, allow_blank=True, help_text="5 to 7 digits")
+    mpesa_till = serializers.CharField(required=False, allow_blank=True, help_text="5 to 7 digits")
+    account_hint = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    bank = serializers.JSONField(
+        required=False,
+        help_text="Free text of up to 300 characters, or {name, branch, account_name, account_number}",
+    )
+
+
+class RemindersSerializer(serializers.Serializer):
+    days_before_due = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=60))
+    days_after_due = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=365))
+    channels = serializers.ListField(child=serializers.ChoiceField(choices=REMINDER_CHANNELS))
+
+
+@extend_schema_field(PaymentInstructionsSerializer)
+class PaymentInstructionsField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(RemindersSerializer)
+class RemindersField(serializers.JSONField):
+    pass
+
+
+def _valid_payment_instructions(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise serializers.ValidationError(
+            "Send an object with mpesa_paybill, mpesa_till, account_hint or bank."
+        )
+    allowed = {"mpesa_paybill", "mpesa_till", "account_hint", "bank"}
+    unknown = sorted(str(k) for k in value if k not in allowed)
+    if unknown:
+        raise serializers.ValidationError({name: ["Not a known field."] for name in unknown})
+    clean: dict[str, Any] = {}
+    for name in ("mpesa_paybill", "mpesa_till"):
+        if value.get(name) in (None, ""):
+            continue
+        code = _plain_text(value[name], limit=7, name=name)
+        if not SHORT_CODE.match(code):
+            raise serializers.ValidationError({name: ["Enter 5 to 7 digits."]})
+        clean[name] = code
+    if value.get("account_hint") not in (None, ""):
+        clean["account_hint"] = _plain_text(value["account_hint"], limit=40, name="account_hint")
+    bank = value.get("bank")
+    if isinstance(bank, dict):
+        details = BankDetailsSerializer(data=bank)
+        extra = sorted(str(k) for k in bank if k not in details.fields)
+        if extra:
+            raise serializers.ValidationError({"bank": {name: ["Not a known field."] for name in extra}})
+        if not details.is_valid():
+            raise serializers.ValidationError({"bank": details.errors})
+        filled = {k: v.strip() for k, v in details.validated_data.items() if v.strip()}
+        if filled:
+            clean["bank"] = filled
+    elif bank not in (None, ""):
+        clean["bank"] = _plain_text(bank, limit=300, name="bank")
+    return clean
+
+
+def _valid_reminders(value: Any) -> dict[str, list[Any]]:
+    if not isinstance(value, dict):
+        raise serializers.ValidationError("Send {days_before_due, days_after_due, channels}.")
+    from ..models import default_reminders
+
+    allowed = set(RemindersSerializer().fields)
+    unknown = sorted(str(k) for k in value if k not in allowed)
+    if unknown:
+        raise serializers.ValidationError({name: ["Not a known field."] for name in unknown})
+    data = {**default_reminders(), **value}
+    for name in ("days_before_due", "days_after_due", "channels"):
+        if not isinstance(data[name], list) or len(data[name]) > 10:
+            raise serializers.ValidationError({name: ["Send a list of up to 10 values."]})
+    checked = RemindersSerializer(data=data)
+    if not checked.is_valid():
+        raise serializers.ValidationError(checked.errors)
+    clean = checked.validated_data
+    return {
+        "days_before_due": sorted(set(clean["days_before_due"]), reverse=True),
+        "days_after_due": sorted(set(clean["days_after_due"])),
+        "channels": [c for c in REMINDER_CHANNELS if c in clean["channels"]],
+    }
+
+
 class BusinessSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
+    kra_pin = serializers.CharField(
+        source="tax_id", max_length=32, required=False, allow_blank=True, help_text="Same as tax_id"
+    )
+    payment_instructions = PaymentInstructionsField(required=False)
+    reminders = RemindersField(required=False)
+    logo = serializers.ImageField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "PNG or JPEG up to 1 MB, sent as multipart; null clears it. "
+            "Read back as the API path that serves it."
+        ),
+    )
 
     class Meta:
         model = Business
@@ -213,6 +367,7 @@ class BusinessSerializer(serializers.ModelSerializer):
             "dba_name",
             "registration_number",
             "tax_id",
+            "kra_pin",
             "email",
             "phone",
             "website",
@@ -225,6 +380,9 @@ class BusinessSerializer(serializers.ModelSerializer):
             "revenue_band",
             "currency",
             "timezone",
+            "payment_instructions",
+            "logo",
+            "reminders",
             "is_active",
             "role",
             "created_at",
@@ -235,6 +393,51 @@ class BusinessSerializer(serializers.ModelSerializer):
     def get_role(self, business: Business) -> str | None:
         roles: dict[int, str] = self.context.get("roles", {})
         return roles.get(business.pk)
+
+    def to_representation(self, instance: Business) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Storage URLs are private (local /media/ isn't served, S3 objects are private): the API serves it.
+        data["logo"] = f"/api/v1/users/businesses/{instance.pk}/logo/" if instance.logo else None
+        return data
+
+    def validate_payment_instructions(self, value: Any) -> dict[str, Any]:
+        return _valid_payment_instructions(value)
+
+    def validate_reminders(self, value: Any) -> dict[str, list[Any]]:
+        return _valid_reminders(value)
+
+    def validate_tax_id(self, value: str) -> str:
+        return _valid_kra_pin(value)
+
+    def validate_kra_pin(self, value: str) -> str:
+        return _valid_kra_pin(value)
+
+    def validate_logo(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if value.size > LOGO_MAX_BYTES:
+            raise serializers.ValidationError("The logo must be 1 MB or smaller.")
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            value.seek(0)
+            with Image.open(value) as image:
+                kind = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise serializers.ValidationError("Upload a PNG or JPEG image.") from exc
+        if kind not in LOGO_FORMATS:
+            raise serializers.ValidationError("Upload a PNG or JPEG image.")
+        value.seek(0)
+        value.name = f"logo.{'png' if kind == 'PNG' else 'jpg'}"
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sent = self.initial_data if hasattr(self.initial_data, "get") else {}
+        pins = {str(sent.get(k)).strip().upper() for k in ("tax_id", "kra_pin") if k in sent}
+        if len(pins) > 1:
+            raise serializers.ValidationError({"kra_pin": ["kra_pin and tax_id differ; send one of them."]})
+        return attrs
 
     def validate_timezone(self, value: str) -> str:
         return _valid_timezone(value)

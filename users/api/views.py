@@ -3,9 +3,12 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,11 +17,14 @@ from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshV
 
 from core import services as core_services
 from core.api.tenancy import BusinessScopedGenericViewSet, BusinessScopedModelViewSet, request_user
+from core.exceptions import ApplicationError
+from core.parsers import JSONParser
 from core.permissions import IsSuperAdmin, Role, role_at_least
 
 from .. import selectors, services
 from ..models import Business, BusinessInvitation, BusinessRegistration, Customer, Membership
 from . import serializers as s
+from . import throttles
 
 
 class RegisterView(APIView):
@@ -73,6 +79,53 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PasswordResetView(APIView):
+    """E-mails a reset link when an account has this address. Always 204, so it tells no one
+    whether an address has an account."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [throttles.PasswordResetIPThrottle, throttles.PasswordResetEmailThrottle]
+
+    @extend_schema(request=s.PasswordResetRequestSerializer, responses={204: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = s.PasswordResetRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_password_reset_request(email=data.validated_data["email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [throttles.PasswordResetConfirmThrottle]
+
+    @extend_schema(request=s.PasswordResetConfirmSerializer, responses={204: None}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = s.PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_password_reset_confirm(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    """Changes the caller's password; every other signed-in session is signed out."""
+
+    @extend_schema(request=s.PasswordChangeSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = s.PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        auth = getattr(request, "auth", None)
+        sid = auth.get("sid") if auth is not None else None
+        services.user_password_change(
+            user=request_user(request),
+            old_password=data.validated_data["old_password"],
+            new_password=data.validated_data["new_password"],
+            current_session_id=str(sid) if sid else None,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeView(APIView):
     @extend_schema(responses=s.UserSerializer)
     def get(self, request: Request) -> Response:
@@ -104,6 +157,8 @@ class BusinessViewSet(viewsets.ModelViewSet):
 
     serializer_class = s.BusinessSerializer
     queryset = Business.objects.none()
+    # Multipart for the logo upload.
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = ["is_active"]
     search_fields = ["legal_name", "dba_name"]
     ordering_fields = ["legal_name", "created_at"]
@@ -160,6 +215,26 @@ class BusinessViewSet(viewsets.ModelViewSet):
             business=business, actor=request_user(request), new_owner=data.validated_data["user"]
         )
         return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(
+        responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY}
+    )
+    @action(detail=True, methods=["get"])
+    def logo(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The business's logo, for its members (storage URLs are private)."""
+        business = self.get_object()
+        if not business.logo:
+            raise ApplicationError("not_found", "This business has no logo.", status_code=404)
+        try:
+            handle = business.logo.open("rb")
+        except OSError as exc:
+            raise ApplicationError("not_found", "The logo can't be found.", status_code=404) from exc
+        png = handle.read(8).startswith(b"\x89PNG")
+        handle.seek(0)
+        response = FileResponse(handle, content_type="image/png" if png else "image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class MembershipViewSet(
