@@ -12,7 +12,7 @@ const Register = lazy(() => import("@/pages/auth/Register"));
 const InvitationAccept = lazy(() => import("@/pages/auth/InvitationAccept"));
 const CreateBusiness = lazy(() => import("@/pages/auth/CreateBusiness"));
 const Dashboard = lazy(() => import("@/pages/Dashboard"));
-const Transactions = lazy(() => import("@/pages/transactions/Transactions"));
+const Transactions = lazy(() => import("@/features/transactions/pages/Transactions"));
 const Invoices = lazy(() => import("@/pages/invoices/Invoices"));
 const InvoiceNew = lazy(() => import("@/pages/invoices/InvoiceNew"));
 const InvoiceDetail = lazy(() => import("@/pages/invoices/InvoiceDetail"));

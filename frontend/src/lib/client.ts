@@ -1,5 +1,5 @@
 /** The app-wide API client and query client. */
-import { QueryClient } from "@tanstack/react-query";
+import { onlineManager, QueryClient, type Query } from "@tanstack/react-query";
 import { useSession } from "@/stores/session";
 import { ApiError, createApiClient } from "./api";
 import { createBrowserTokenStore } from "./tokens";
@@ -28,17 +28,31 @@ export const api = createApiClient({
   lock,
 });
 
+/**
+ * Offline first: a query runs even without a connection ("offlineFirst") so a page without saved
+ * data fails fast into a clear offline state instead of waiting forever; a page with saved data
+ * (restored from IndexedDB) shows it and doesn't try to refetch until the connection is back.
+ */
+const refetchWhenOnline = (query: Query) => onlineManager.isOnline() || query.state.data === undefined;
+
 export const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       staleTime: 30_000,
+      // Kept a day so the data restored for offline use isn't dropped before it is saved again.
+      gcTime: 24 * 60 * 60_000,
+      networkMode: "offlineFirst",
+      refetchOnMount: refetchWhenOnline,
       refetchOnWindowFocus: false,
       retry: (failureCount, error) => {
         if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+        if (error instanceof ApiError && error.status === 0 && !onlineManager.isOnline()) return false;
         return failureCount < 2;
       },
     },
-    mutations: { retry: false },
+    // A write without a connection fails at once with a clear message (creates that can wait
+    // go to the offline outbox instead) rather than spinning until the connection returns.
+    mutations: { retry: false, networkMode: "always" },
   },
 });
 

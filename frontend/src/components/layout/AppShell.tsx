@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { Dialog } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
+import { OfflineBanner } from "@/features/offline/components/OfflineBanner";
 import { api, queryClient } from "@/lib/client";
 import { useT } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
@@ -151,6 +152,7 @@ export function AppShell() {
 
       <main className="min-w-0 px-3 pb-24 pt-4 sm:px-6 lg:px-8 lg:pt-8">
         <div className="mx-auto max-w-6xl">
+          <OfflineBanner />
           <Suspense fallback={<PageFallback />}>
             {/* Remount pages when the business changes so no query or form keeps the old business. */}
             <Outlet key={businessId ?? "none"} />

@@ -10,26 +10,32 @@ import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { api } from "@/lib/client";
-import { useBizMutation, useCustomerOptions, useList, useSupplierOptions } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { useCustomerOptions, useSupplierOptions } from "@/lib/hooks";
+import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { parseDecimal } from "@/lib/money";
 import { openReceipt } from "@/lib/receipts";
-import { labelOf, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
+import { categoryLabel, labelOf, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
 import { canAdmin, canWrite } from "@/lib/roles";
 import type { Transaction } from "@/lib/types";
 import { cn, downloadBlob, formatDate, todayISO } from "@/lib/utils";
 import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
 import { useRole } from "@/stores/session";
-import { ImportDialog } from "./ImportDialog";
-import { TransactionForm } from "./TransactionForm";
+import { OfflineNothingSaved } from "@/features/offline/components/OfflineBanner";
+import { useOnline } from "@/features/offline/hooks";
+import { useDeleteTransaction, useExportTransactions, useTransactions } from "../api";
+import { ImportDialog } from "../components/ImportDialog";
+import { PendingTransactions } from "../components/PendingTransactions";
+import { TransactionForm } from "../components/TransactionForm";
 
 const FILTER_KEYS = ["search", "transaction_type", "category", "payment_method", "status", "date_from", "date_to", "min_amount", "max_amount"] as const;
 const PAGE_SIZE = 25;
 
 export default function Transactions() {
   const t = useT();
+  usePageTitle(t("transactions.title"));
   const role = useRole();
+  const online = useOnline();
   const { values, page, setFilter, setPage, clear, active } = useUrlFilters(FILTER_KEYS);
   const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
   const [showFilters, setShowFilters] = useState(active > (values.search ? 1 : 0));
@@ -37,7 +43,6 @@ export default function Transactions() {
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<Transaction | null>(null);
-  const [exporting, setExporting] = useState<string | null>(null);
 
   // Amount filters go to the server only when they are valid decimals.
   const query = useMemo(() => {
@@ -51,7 +56,7 @@ export default function Transactions() {
     return q;
   }, [values, page]);
 
-  const list = useList<Transaction>("finance/transactions/", query);
+  const list = useTransactions(query);
   const customers = useCustomerOptions();
   const suppliers = useSupplierOptions();
   const names = useMemo(() => {
@@ -63,27 +68,24 @@ export default function Transactions() {
   const partyOf = (tx: Transaction) =>
     tx.customer_name ?? tx.supplier_name ?? (tx.customer ? names.get(`c${tx.customer}`) : tx.supplier ? names.get(`s${tx.supplier}`) : undefined) ?? "";
 
-  const remove = useBizMutation(
-    (tx: Transaction) => api.del(`finance/transactions/${tx.id}/`),
-    () => {
-      toast.success("Transaction deleted.");
-      setDeleting(null);
-    },
-  );
+  const remove = useDeleteTransaction(() => {
+    toast.success(t("transactions.toast.deleted"));
+    setDeleting(null);
+  });
 
-  const exportAs = async (format: "csv" | "xlsx") => {
-    setExporting(format);
-    try {
-      const filters = { ...query };
-      delete filters.page;
-      delete filters.page_size;
-      const { blob, filename } = await api.blob("finance/transactions/export/", { query: { ...filters, format } });
-      downloadBlob(blob, filename ?? `transactions-${todayISO()}.${format}`);
-    } catch (err) {
-      toast.error(errorMessage(err));
-    } finally {
-      setExporting(null);
-    }
+  const exporter = useExportTransactions();
+  const exporting = exporter.isPending ? exporter.variables?.format : null;
+  const exportAs = (format: "csv" | "xlsx") => {
+    const filters: Record<string, string | number> = { ...query };
+    delete filters.page;
+    delete filters.page_size;
+    exporter.mutate(
+      { filters, format },
+      {
+        onSuccess: ({ blob, filename }) => downloadBlob(blob, filename ?? `transactions-${todayISO()}.${format}`),
+        onError: (err) => toast.error(errorMessage(err)),
+      },
+    );
   };
 
   const rows = list.data?.results ?? [];
@@ -93,15 +95,15 @@ export default function Transactions() {
   return (
     <div data-testid="page-transactions">
       <PageHeader
-        title={t("nav.transactions")}
-        description="Every shilling in and out, from M-Pesa, the bank and the till."
+        title={t("transactions.title")}
+        description={t("transactions.description")}
         actions={
           <>
-            <Button variant="outline" size="sm" onClick={() => exportAs("csv")} loading={exporting === "csv"} data-testid="export-csv">
-              <Download /> CSV
+            <Button variant="outline" size="sm" onClick={() => exportAs("csv")} loading={exporting === "csv"} disabled={!online} data-testid="export-csv">
+              <Download /> {t("transactions.export.csv")}
             </Button>
-            <Button variant="outline" size="sm" onClick={() => exportAs("xlsx")} loading={exporting === "xlsx"} data-testid="export-xlsx">
-              <Download /> Excel
+            <Button variant="outline" size="sm" onClick={() => exportAs("xlsx")} loading={exporting === "xlsx"} disabled={!online} data-testid="export-xlsx">
+              <Download /> {t("transactions.export.xlsx")}
             </Button>
             {writer && (
               <Button variant="outline" size="sm" onClick={() => setImporting(true)} data-testid="import-transactions">
@@ -117,6 +119,8 @@ export default function Transactions() {
         }
       />
 
+      <PendingTransactions />
+
       <Card>
         <div className="flex flex-wrap items-center gap-2 border-b p-3">
           <div className="relative min-w-0 flex-1">
@@ -130,7 +134,7 @@ export default function Transactions() {
         </div>
         {showFilters && (
           <div className="grid grid-cols-2 gap-3 border-b bg-muted/30 p-3 md:grid-cols-4" data-testid="filters">
-            <Field label="Type">
+            <Field label={t("transactions.filter.type")}>
               <Select value={values.transaction_type} onChange={(e) => setFilter({ transaction_type: e.target.value })} data-testid="filter-type">
                 <option value="">{t("word.all")}</option>
                 {TRANSACTION_TYPES.map((o) => (
@@ -140,7 +144,7 @@ export default function Transactions() {
                 ))}
               </Select>
             </Field>
-            <Field label="Payment method">
+            <Field label={t("transactions.filter.method")}>
               <Select value={values.payment_method} onChange={(e) => setFilter({ payment_method: e.target.value })} data-testid="filter-method">
                 <option value="">{t("word.all")}</option>
                 {PAYMENT_METHODS.map((o) => (
@@ -150,7 +154,7 @@ export default function Transactions() {
                 ))}
               </Select>
             </Field>
-            <Field label="Status">
+            <Field label={t("transactions.filter.status")}>
               <Select value={values.status} onChange={(e) => setFilter({ status: e.target.value })} data-testid="filter-status">
                 <option value="">{t("word.all")}</option>
                 {TRANSACTION_STATUSES.map((o) => (
@@ -160,19 +164,19 @@ export default function Transactions() {
                 ))}
               </Select>
             </Field>
-            <Field label="Category">
+            <Field label={t("transactions.filter.category")}>
               <Input key={`c${values.category}`} defaultValue={values.category} onBlur={(e) => setFilter({ category: e.target.value.trim() })} onKeyDown={(e) => e.key === "Enter" && setFilter({ category: e.currentTarget.value.trim() })} data-testid="filter-category" />
             </Field>
-            <Field label="From">
+            <Field label={t("transactions.filter.from")}>
               <Input type="date" value={values.date_from} onChange={(e) => setFilter({ date_from: e.target.value })} data-testid="filter-date-from" />
             </Field>
-            <Field label="To">
+            <Field label={t("transactions.filter.to")}>
               <Input type="date" value={values.date_to} onChange={(e) => setFilter({ date_to: e.target.value })} data-testid="filter-date-to" />
             </Field>
-            <Field label="Min amount" error={values.min_amount && !parseDecimal(values.min_amount) ? "Not a number" : undefined}>
+            <Field label={t("transactions.filter.min")} error={values.min_amount && !parseDecimal(values.min_amount) ? t("transactions.filter.notNumber") : undefined}>
               <Input key={`mn${values.min_amount}`} inputMode="decimal" defaultValue={values.min_amount} onBlur={(e) => setFilter({ min_amount: e.target.value.trim() })} data-testid="filter-min-amount" />
             </Field>
-            <Field label="Max amount" error={values.max_amount && !parseDecimal(values.max_amount) ? "Not a number" : undefined}>
+            <Field label={t("transactions.filter.max")} error={values.max_amount && !parseDecimal(values.max_amount) ? t("transactions.filter.notNumber") : undefined}>
               <Input key={`mx${values.max_amount}`} inputMode="decimal" defaultValue={values.max_amount} onBlur={(e) => setFilter({ max_amount: e.target.value.trim() })} data-testid="filter-max-amount" />
             </Field>
             <div className="col-span-2 flex justify-end md:col-span-4">
@@ -183,18 +187,20 @@ export default function Transactions() {
           </div>
         )}
 
-        {list.isPending ? (
+        {list.isPending && !online ? (
+          <OfflineNothingSaved />
+        ) : list.isPending ? (
           <ListSkeleton rows={6} />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.isError && !list.data ? (
+          !online ? <OfflineNothingSaved /> : <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : rows.length === 0 ? (
           active > 0 ? (
-            <EmptyState icon={Search} title="No transactions match these filters" action={<Button variant="outline" size="sm" onClick={clear}>{t("btn.clear")}</Button>} />
+            <EmptyState icon={Search} title={t("transactions.empty.filtered")} action={<Button variant="outline" size="sm" onClick={clear}>{t("btn.clear")}</Button>} />
           ) : (
             <EmptyState
               icon={ArrowLeftRight}
-              title="No transactions yet"
-              body="Record your first sale or expense, or import an M-Pesa statement to fill in the books in one go."
+              title={t("transactions.empty.title")}
+              body={t("transactions.empty.body")}
               action={
                 writer && (
                   <Button onClick={() => setCreating(true)}>
@@ -210,13 +216,13 @@ export default function Transactions() {
               <Table data-testid="transactions-table">
                 <THead>
                   <tr>
-                    <TH>Date</TH>
-                    <TH>Description</TH>
-                    <TH>Category</TH>
-                    <TH>Method</TH>
-                    <TH>Status</TH>
-                    <TH className="text-right">Amount</TH>
-                    {(writer || admin) && <TH className="w-20"><span className="sr-only">Actions</span></TH>}
+                    <TH>{t("transactions.col.date")}</TH>
+                    <TH>{t("transactions.col.description")}</TH>
+                    <TH>{t("transactions.col.category")}</TH>
+                    <TH>{t("transactions.col.method")}</TH>
+                    <TH>{t("transactions.col.status")}</TH>
+                    <TH className="text-right">{t("transactions.col.amount")}</TH>
+                    {(writer || admin) && <TH className="w-20"><span className="sr-only">{t("transactions.col.actions")}</span></TH>}
                   </tr>
                 </THead>
                 <TBody>
@@ -232,8 +238,8 @@ export default function Transactions() {
                               type="button"
                               onClick={() => openReceipt(tx).catch((e: unknown) => toast.error(errorMessage(e)))}
                               className="ml-1 inline-flex items-center gap-0.5 rounded text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-                              aria-label="Open receipt"
-                              title="Open receipt"
+                              aria-label={t("transactions.openReceipt")}
+                              title={t("transactions.openReceipt")}
                               data-testid="transaction-receipt"
                             >
                               <Paperclip className="inline size-3" aria-hidden="true" />
@@ -241,7 +247,7 @@ export default function Transactions() {
                           )}
                         </div>
                       </TD>
-                      <TD>{tx.category || <span className="text-muted-foreground">—</span>}</TD>
+                      <TD>{categoryLabel(tx.category) || <span className="text-muted-foreground">—</span>}</TD>
                       <TD className="whitespace-nowrap">{labelOf(PAYMENT_METHODS, tx.payment_method)}</TD>
                       <TD>
                         <StatusBadge status={tx.status} />
@@ -274,10 +280,10 @@ export default function Transactions() {
               {rows.map((tx) => (
                 <li key={tx.id} className="flex items-start gap-3 px-3 py-3" data-testid="transaction-card">
                   <div className="min-w-0 flex-1">
-                    <p className="truncate text-sm font-medium">{tx.description || tx.category || "—"}</p>
+                    <p className="truncate text-sm font-medium">{tx.description || categoryLabel(tx.category) || "—"}</p>
                     <p className="truncate text-xs text-muted-foreground">
                       {formatDate(tx.transaction_date)} · {labelOf(PAYMENT_METHODS, tx.payment_method)}
-                      {tx.category ? ` · ${tx.category}` : ""}
+                      {tx.category ? ` · ${categoryLabel(tx.category)}` : ""}
                     </p>
                     {tx.status !== "completed" && (
                       <div className="mt-1">
@@ -313,8 +319,8 @@ export default function Transactions() {
       {importing && <ImportDialog open onClose={() => setImporting(false)} />}
       <ConfirmDialog
         open={!!deleting}
-        title="Delete this transaction?"
-        body={deleting ? `${deleting.description || deleting.category || "The transaction"} will be removed from the books. This can't be undone.` : ""}
+        title={t("transactions.delete.title")}
+        body={deleting ? interpolate(t("transactions.delete.body"), { name: deleting.description || categoryLabel(deleting.category) || t("transactions.delete.fallbackName") }) : ""}
         confirmLabel={t("btn.delete")}
         cancelLabel={t("btn.cancel")}
         destructive
