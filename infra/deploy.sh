@@ -204,20 +204,17 @@ cmd_frontend() {
     log "Building the web app (frontend/dist)"
     (cd frontend && npm ci --no-audit --no-fund && npm run build)
   fi
-  # Hashed assets first and cached for a year; the files whose names don't change are
-  # revalidated; sw.js and index.html go last and are never cached, so a visitor never gets an
-  # index.html that points at assets not uploaded yet. Old assets stay for open tabs.
-  log "Uploading hashed assets to s3://$bucket/assets (cached for a year)"
-  aws s3 sync "$dist/assets" "s3://$bucket/assets" \
-    --cache-control "public, max-age=31536000, immutable" --only-show-errors
-  log "Uploading icons and the manifest (revalidated hourly)"
-  aws s3 sync "$dist" "s3://$bucket" --exclude "assets/*" --exclude index.html --exclude sw.js \
-    --cache-control "public, max-age=3600, must-revalidate" --only-show-errors
-  log "Uploading sw.js and index.html (no-cache)"
-  aws s3 cp "$dist/sw.js" "s3://$bucket/sw.js" --cache-control "no-cache" \
-    --content-type "text/javascript" --only-show-errors
-  aws s3 cp "$dist/index.html" "s3://$bucket/index.html" --cache-control "no-cache" \
-    --content-type "text/html; charset=utf-8" --only-show-errors
+  # Compressed (Content-Encoding: gzip) with the right types: hashed assets first, cached for a
+  # year; sw.js and index.html last, never cached (infra/upload_web.py says why).
+  local python=${DEPLOY_PYTHON:-python3}
+  if ! "$python" -c 'import boto3' 2>/dev/null; then
+    log "Installing boto3 for the upload (.venv-deploy)"
+    python3 -m venv .venv-deploy
+    .venv-deploy/bin/python -m pip install --quiet "boto3>=1.34,<2"
+    python=.venv-deploy/bin/python
+  fi
+  log "Uploading the web app to s3://$bucket (compressed; assets cached for a year)"
+  "$python" infra/upload_web.py --bucket "$bucket" --dist "$dist"
   log "Invalidating CloudFront $distribution"
   local invalidation
   invalidation=$(aws cloudfront create-invalidation --distribution-id "$distribution" \

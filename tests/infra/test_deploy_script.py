@@ -78,7 +78,9 @@ RELEASE_ENV = {
 def deploy(tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("aws", "docker"):
+    # deploy-python stands in for the interpreter that runs infra/upload_web.py (tested against
+    # moto in test_upload_web.py); here only the call and its place in the order matter.
+    for tool in ("aws", "docker", "deploy-python"):
         script = bin_dir / tool
         script.write_text(FAKE_AWS.format(python=sys.executable))
         script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -95,6 +97,7 @@ def deploy(tmp_path):
             "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
             "FAKE_LOG": str(log),
             "FRONTEND_DIST": str(dist),
+            "DEPLOY_PYTHON": str(bin_dir / "deploy-python"),
             **env,
         }
         log.write_text("")
@@ -169,12 +172,12 @@ def test_release_migrates_before_the_service_moves_then_publishes_the_web_app(de
     assert "assignPublicIp=DISABLED" in task[task.index("--network-configuration") + 1]
     assert "subnets=[subnet-a,subnet-b]" in task[task.index("--network-configuration") + 1]
 
-    uploads = [c for c in calls if c[1] == "s3"]
-    assert uploads[0][2:4] == ["sync", uploads[0][3]] and uploads[0][4].endswith("/assets")
-    assert "max-age=31536000" in uploads[0][uploads[0].index("--cache-control") + 1]
-    no_cache = {c[3].rsplit("/", 1)[-1]: c[c.index("--cache-control") + 1] for c in uploads if c[2] == "cp"}
-    assert no_cache == {"sw.js": "no-cache", "index.html": "no-cache"}
-    assert uploads[-1][3].endswith("index.html"), "index.html goes up last"
+    (upload,) = [i for i, c in enumerate(calls) if c[:2] == ["deploy-python", "infra/upload_web.py"]]
+    args = calls[upload]
+    assert args[args.index("--bucket") + 1] == "kavi-production-static-123456789012"
+    assert args[args.index("--dist") + 1].endswith("/dist")
+    assert upload > verbs.index("ecs wait"), "the web app goes up after the service moved"
+    assert upload < verbs.index("cloudfront create-invalidation")
     assert verbs[-2:] == ["cloudfront create-invalidation", "cloudfront wait"]
 
 
@@ -185,7 +188,7 @@ def test_release_stops_when_the_migration_fails(deploy):
     deploys = _deploys(calls)
     assert [stack for stack, _, _ in deploys] == ["kavi-production-app"]
     assert deploys[0][1]["ImageTag"] == "oldtag", "the service never left the old image"
-    assert not [c for c in calls if c[1] in {"s3", "cloudfront"}]
+    assert not [c for c in calls if c[1] in {"s3", "cloudfront", "infra/upload_web.py"}]
 
 
 def test_first_release_uses_the_new_image_for_both(deploy):
@@ -226,8 +229,7 @@ def test_every_aws_call_is_printed_or_read_only():
         "create-invalidation",
         "docker push",
         "docker build",
-        "aws s3 sync",
-        "aws s3 cp",
+        "infra/upload_web.py --bucket",
     ):
         index = next(i for i, line in enumerate(lines) if verb in line)
         assert any(line.strip().startswith("log ") for line in lines[max(0, index - 8) : index]), verb
