@@ -138,7 +138,8 @@ export default function KaviPanel() {
     mutationFn: (vars: { message: string; voice: boolean }) =>
       api.post<KaviReply>("kavi/chat/", {
         message: vars.message,
-        language: lang,
+        // KAVI answers in the language the question was asked in; the panel's own strings follow the UI.
+        language: "auto",
         ...(conversationId !== null ? { conversation_id: conversationId } : {}),
       }),
     onSuccess: (reply, vars) => {
@@ -214,7 +215,7 @@ export default function KaviPanel() {
       setInput((finalText + interim).trim());
     };
     rec.onerror = (e) => {
-      if (e.error !== "no-speech" && e.error !== "aborted") toast.error(e.error === "not-allowed" ? "Microphone access was blocked." : "Voice input stopped.");
+      if (e.error !== "no-speech" && e.error !== "aborted") toast.error(e.error === "not-allowed" ? t("kavi.panel.micBlocked") : t("kavi.panel.voiceStopped"));
     };
     rec.onend = () => {
       setListening(false);

@@ -1,6 +1,7 @@
 /** Browser speech helpers: recognition where the browser has it, and speech through /kavi/tts/ or the browser. */
 import { ApiError } from "@/lib/api";
 import { api } from "@/lib/client";
+import { tr } from "@/lib/i18n";
 import type { Lang } from "@/lib/types";
 
 // Minimal typings: SpeechRecognition is not in TypeScript's DOM lib everywhere.
@@ -50,7 +51,7 @@ export function stopSpeaking() {
 function speakWithBrowser(text: string, lang: Lang): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!browserCanSpeak()) {
-      reject(new Error("This browser can't read text aloud."));
+      reject(new Error(tr("kavi.panel.cantSpeak")));
       return;
     }
     const utterance = new SpeechSynthesisUtterance(text);

@@ -27,7 +27,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const role = useRole();
   return (
-    <nav aria-label="Main" className="grid gap-0.5">
+    <nav aria-label={t("shell.mainNav")} className="grid gap-0.5">
       {NAV.filter((n) => !n.visible || n.visible(role)).map((item) => (
         <NavLink
           key={item.to}
@@ -111,6 +111,13 @@ export function AppShell() {
 
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[248px_1fr]">
+      <a
+        href="#main"
+        className="sr-only z-[60] rounded-md bg-card px-4 py-2 text-sm font-medium text-primary shadow focus:not-sr-only focus:fixed focus:left-2 focus:top-2"
+        data-testid="skip-link"
+      >
+        {t("shell.skip")}
+      </a>
       <aside className="sticky top-0 hidden h-dvh flex-col gap-4 overflow-y-auto border-r bg-card px-3 py-4 lg:flex">
         <div className="px-2">
           <Brand />
@@ -132,7 +139,7 @@ export function AppShell() {
           aria-label={t("nav.menu")}
           data-testid="menu-open"
         >
-          <Menu className="size-5" />
+          <Menu className="size-5" aria-hidden />
         </button>
         <Brand />
         <span className="ml-auto max-w-[45%] truncate pr-2 text-sm text-muted-foreground" data-testid="active-business-name">
@@ -150,7 +157,7 @@ export function AppShell() {
         </div>
       </Dialog>
 
-      <main className="min-w-0 px-3 pb-24 pt-4 sm:px-6 lg:px-8 lg:pt-8">
+      <main id="main" tabIndex={-1} className="min-w-0 px-3 pb-24 pt-4 sm:px-6 lg:px-8 lg:pt-8">
         <div className="mx-auto max-w-6xl">
           <OfflineBanner />
           <Suspense fallback={<PageFallback />}>
