@@ -9,15 +9,16 @@ import { toast } from "@/components/ui/toast";
 import { api } from "@/lib/client";
 import { useBizMutation, useList } from "@/lib/hooks";
 import { interpolate, useT, type MessageKey } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { fractionToPercent, GRADE_BANDS, gradeTone, oldestFirst, SCORE_MAX, SCORE_MIN, scorePercent, trimDecimal, type Tone } from "@/lib/insights";
 import { canWrite } from "@/lib/roles";
 import type { CreditFactor, CreditImpact, CreditScore as Score } from "@/lib/types";
 import { cn, formatDate, formatDateTime } from "@/lib/utils";
-import { useRole } from "@/stores/session";
+import { useRole, useSession } from "@/stores/session";
 
 const CreditHistoryChart = lazy(() => import("@/components/charts/CreditHistoryChart"));
 
-const TONE_TEXT: Record<Tone, string> = { good: "text-success", fair: "text-amber-600", poor: "text-destructive" };
+const TONE_TEXT: Record<Tone, string> = { good: "text-success", fair: "text-amber-700", poor: "text-destructive" };
 const BAND_COLOURS: Record<string, string> = { A: "bg-emerald-500", B: "bg-lime-400", C: "bg-amber-400", D: "bg-orange-400", E: "bg-red-400" };
 const IMPACT: Record<CreditImpact, { icon: LucideIcon; badge: BadgeProps["variant"]; bar: string }> = {
   positive: { icon: TrendingUp, badge: "success", bar: "bg-success" },
@@ -66,6 +67,7 @@ function factorValue(t: ReturnType<typeof useT>, f: CreditFactor): string {
 
 function FactorRow({ factor }: { factor: CreditFactor }) {
   const t = useT();
+  const lang = useSession((s) => s.lang);
   const impact = IMPACT[factor.impact] ?? IMPACT.neutral;
   const Icon = impact.icon;
   const weight = fractionToPercent(factor.weight);
@@ -100,13 +102,17 @@ function FactorRow({ factor }: { factor: CreditFactor }) {
           <div className={cn("h-full rounded-full", impact.bar)} style={{ width: `${Math.min(Math.max(score, 0), 100)}%` }} />
         </div>
       )}
-      <p className="text-sm text-muted-foreground">{factor.explanation}</p>
+      <p className="text-sm text-muted-foreground">
+        {/* The API explains each factor in English; in Swahili the sentence is built from the same figures. */}
+        {lang === "en" ? factor.explanation : interpolate(t(`credit.explain.${factor.impact in IMPACT ? factor.impact : "neutral"}` as MessageKey), { name, value: factorValue(t, factor) })}
+      </p>
     </li>
   );
 }
 
 export default function CreditScore() {
   const t = useT();
+  usePageTitle(t("nav.credit"));
   const role = useRole();
   const writer = canWrite(role);
   const list = useList<Score>("finance/credit-scores/", { page_size: 24 });

@@ -10,6 +10,7 @@ import { toast } from "@/components/ui/toast";
 import { api } from "@/lib/client";
 import { useBizMutation, useList } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { accuracyFromMape, clampHorizon, forecastChartRows, HORIZON_DEFAULT, HORIZON_MAX, HORIZON_MIN, isNegative, lowestPeriod, methodKind } from "@/lib/insights";
 import { formatMoney } from "@/lib/money";
 import { canWrite } from "@/lib/roles";
@@ -198,6 +199,7 @@ function ForecastView({ forecast, currency }: { forecast: Forecast; currency: st
 
 export default function Forecasts() {
   const t = useT();
+  usePageTitle(t("nav.forecasts"));
   const role = useRole();
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
