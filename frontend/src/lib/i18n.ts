@@ -656,7 +656,7 @@ export const sw: Record<MessageKey, string> = { ...coreSw, ...features.sw };
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, sw };
 
 /** Strings a Swahili speaker reads the same as in English: names of products, services and codes. */
-export const SAME_IN_BOTH = new Set<string>(["KAVI", "M-Pesa", "PDF", "KRA PIN", "Consumer key", "Consumer secret", "Passkey", "+254 7…", "—"]);
+export const SAME_IN_BOTH = new Set<string>(["KAVI", "M-Pesa", "PDF", "KRA PIN", "Consumer key", "Consumer secret", "Passkey", "Paybill", "M-Pesa (Daraja)", "VAT", "VAT %", "SMS", "WhatsApp", "+254 7…", "—"]);
 
 export function translate(lang: Lang, key: MessageKey): string {
   // No fall-back to English: the dictionaries are complete by type. A key missing at run time

@@ -8,7 +8,10 @@ vi.stubGlobal("localStorage", {
   removeItem: (k: string) => void store.delete(k),
 });
 
-const { interpolate, messageKeys, translate } = await import("@/lib/i18n");
+const { en, interpolate, messageKeys, SAME_IN_BOTH, sw, translate } = await import("@/lib/i18n");
+const { labelOf, PAYMENT_METHODS, statusLabel } = await import("@/lib/options");
+const { formatDate, formatMonth } = await import("@/lib/utils");
+const { useSession } = await import("@/stores/session");
 const { safeNext } = await import("@/pages/auth/AuthLayout");
 
 describe("i18n", () => {
@@ -39,6 +42,55 @@ describe("i18n", () => {
     expect(interpolate("Made {date} for {n} months", { date: "3 Mar 2026", n: 3 })).toBe("Made 3 Mar 2026 for 3 months");
     expect(interpolate("{a} and {b}", { a: 1 })).toBe("1 and {b}");
     expect(interpolate(translate("sw", "fc.monthsOption"), { n: 6 })).toBe("Miezi 6");
+  });
+});
+
+describe("the Swahili dictionary", () => {
+  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+  it("has every English key, in real Swahili (only names such as KAVI or M-Pesa read the same)", () => {
+    const keys = Object.keys(en) as (keyof typeof en)[];
+    expect(keys.length).toBeGreaterThan(500);
+    const copies: string[] = [];
+    for (const k of keys) {
+      expect(typeof sw[k], k).toBe("string");
+      expect(sw[k].trim(), k).not.toBe("");
+      if (sw[k] === en[k] && !SAME_IN_BOTH.has(en[k])) copies.push(`${k}: ${en[k]}`);
+    }
+    expect(copies).toEqual([]);
+  });
+
+  it("keeps the same placeholders in both languages", () => {
+    for (const k of Object.keys(en) as (keyof typeof en)[]) expect(placeholders(sw[k]), k).toEqual(placeholders(en[k]));
+  });
+
+  it("never falls back to English: an unknown key shows as itself", () => {
+    expect(translate("sw", "no.such.key" as never)).toBe("no.such.key");
+  });
+
+  it("uses the shop owner's words", () => {
+    expect(translate("sw", "nav.invoices")).toBe("Ankara");
+    expect(translate("sw", "nav.transactions")).toBe("Miamala");
+    expect(translate("sw", "nav.budgets")).toBe("Bajeti");
+    expect(translate("sw", "word.income")).toBe("Mapato");
+    expect(translate("sw", "word.expense")).toBe("Matumizi");
+    expect(translate("sw", "word.balance")).toBe("Salio");
+    expect(translate("sw", "btn.save")).toBe("Hifadhi");
+    expect(translate("sw", "btn.cancel")).toBe("Ghairi");
+  });
+
+  it("localises statuses, options and dates with the active language", () => {
+    useSession.setState({ lang: "sw" });
+    expect(statusLabel("overdue")).toBe("Imechelewa");
+    expect(statusLabel("partially_paid")).toBe("Imelipwa kiasi");
+    expect(labelOf(PAYMENT_METHODS, "cash")).toBe("Pesa taslimu");
+    expect(formatDate("2026-03-05")).toBe("5 Mac 2026");
+    expect(formatMonth("2026-08")).toBe("Ago 26");
+    useSession.setState({ lang: "en" });
+    expect(statusLabel("partially_paid")).toBe("Partially paid");
+    expect(labelOf(PAYMENT_METHODS, "cash")).toBe("Cash");
+    expect(formatDate("2026-03-05")).toBe("5 Mar 2026");
+    expect(formatMonth("2026-08")).toBe("Aug 26");
   });
 });
 
