@@ -1,6 +1,11 @@
-/** Shapes from /work/shared/API.md. Extra fields are tolerated; optional ones are rendered defensively. */
+/** The API's shapes. Where the schema describes one exactly it is taken from the generated
+ * src/api/schema.d.ts (`make types`), so a backend change that breaks the app fails `tsc`; the rest
+ * are written by hand (the schema types them loosely, e.g. a status as a plain string). */
+import type { components } from "@/api/schema";
 
-export type Role = "owner" | "admin" | "staff" | "viewer";
+type Schemas = components["schemas"];
+
+export type Role = Schemas["RoleEnum"];
 export type Lang = "en" | "sw";
 
 export interface Paginated<T> {
@@ -10,84 +15,29 @@ export interface Paginated<T> {
   results: T[];
 }
 
-export interface BusinessRef {
-  id: number;
-  legal_name: string;
-  dba_name?: string;
-  currency?: string;
-  timezone?: string;
-}
+export type BusinessRef = Schemas["BusinessRef"];
 
-export interface MembershipRef {
-  id: number;
-  business: BusinessRef;
-  role: Role;
-}
+export type MembershipRef = Omit<Schemas["MembershipRef"], "role"> & { role: Role };
 
-export interface Me {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  is_superuser: boolean;
+export type Me = Omit<Schemas["User"], "language_preference" | "memberships"> & {
   language_preference?: Lang;
   memberships: MembershipRef[];
-}
+};
 
-export interface Business extends BusinessRef {
-  registration_number?: string;
-  tax_id?: string;
-  email?: string;
-  phone?: string;
-  website?: string;
-  address?: string;
-  country?: string;
-  industry?: string;
-  role?: Role | null;
-}
+export type Business = Omit<Schemas["Business"], "role"> & { role?: Role | null };
 
-export type TransactionType = "income" | "expense" | "transfer";
-export type PaymentMethod = "cash" | "mpesa" | "bank_transfer" | "card" | "cheque" | "other";
-export type TransactionStatus = "pending" | "completed" | "failed" | "cancelled";
+export type TransactionType = Schemas["TransactionTypeEnum"];
+export type PaymentMethod = Schemas["PaymentMethodEnum"];
+export type TransactionStatus = Schemas["TransactionStatusEnum"];
 
-export interface Transaction {
-  id: number;
-  amount: string;
-  currency?: string;
-  transaction_type: TransactionType;
-  category: string;
-  description: string;
-  payment_method: PaymentMethod;
-  transaction_date: string;
-  reference_number?: string;
-  external_id?: string | null;
-  status: TransactionStatus;
-  supplier?: number | null;
-  customer?: number | null;
-  invoice?: number | null;
-  supplier_name?: string | null;
-  customer_name?: string | null;
+export type Transaction = Schemas["Transaction"] & {
   /** the dashboard's recent transactions name the customer or supplier here */
   counterparty?: string | null;
-  receipt?: string | null;
-  receipt_url?: string | null;
-  created_at?: string;
-}
+};
 
-export interface Customer {
-  id: number;
-  name: string;
-  email?: string;
-  phone?: string;
-  address?: string;
-  tax_id?: string;
-  notes?: string;
-}
+export type Customer = Schemas["Customer"];
 
-export interface Supplier extends Customer {
-  category?: string;
-  payment_terms_days?: number | null;
-}
+export type Supplier = Schemas["Supplier"];
 
 export type InvoiceStatus = "draft" | "sent" | "partially_paid" | "paid" | "overdue" | "cancelled";
 
@@ -102,39 +52,17 @@ export interface InvoiceItem {
   tax_amount?: string;
 }
 
-export interface Invoice {
-  id: number;
-  customer: number | null;
-  customer_name?: string | null;
-  customer_detail?: { id: number; name: string; email?: string } | null;
-  invoice_number: string;
-  issue_date: string;
-  due_date: string;
+export type Invoice = Omit<Schemas["Invoice"], "status" | "items" | "invoice_number"> & {
+  /** the schema types it as a plain string */
   status: InvoiceStatus;
-  currency?: string;
-  notes?: string;
+  /** optional to write (the API numbers it), always there in a response */
+  invoice_number: string;
   items: InvoiceItem[];
-  subtotal: string;
-  tax_amount: string;
-  total_amount: string;
-  amount_paid: string;
-  balance_due: string;
-  paid_date?: string | null;
-}
+  /** not in the API (it sends customer_name); kept while features/invoices still reads it */
+  customer_detail?: { id: number; name: string; email?: string } | null;
+};
 
-export interface Budget {
-  id: number;
-  category: string;
-  amount: string;
-  period: "monthly" | "quarterly" | "yearly";
-  start_date: string;
-  end_date?: string | null;
-  alert_threshold?: string | number;
-  spent?: string;
-  remaining?: string;
-  utilization?: string | number;
-  status?: "ok" | "warning" | "exceeded";
-}
+export type Budget = Omit<Schemas["Budget"], "status"> & { status: "ok" | "warning" | "exceeded" };
 
 export interface DashboardData {
   balance?: string;
@@ -159,36 +87,11 @@ export interface CashFlowRow {
   closing_balance: string;
 }
 
-export interface Membership {
-  id: number;
-  user: { id: number; email: string; first_name?: string; last_name?: string };
-  role: Role;
-  created_at?: string;
-}
+export type Membership = Schemas["Membership"];
 
-export interface Invitation {
-  id: number;
-  email: string;
-  role: Role;
-  status: string;
-  invited_by?: string | null;
-  expires_at?: string;
-  accepted_at?: string | null;
-  created_at?: string;
-}
+export type Invitation = Schemas["Invitation"];
 
-export interface ActivityLog {
-  id: number;
-  actor?: string | null;
-  action: string;
-  object_type?: string;
-  object_id?: string | number | null;
-  object?: string;
-  ip?: string | null;
-  at: string;
-  before?: unknown;
-  after?: unknown;
-}
+export type ActivityLog = Schemas["ActivityLog"];
 
 export interface KaviSource {
   tool: string;
@@ -218,23 +121,10 @@ export interface Profile {
 }
 
 /** One month of a forecast (`period` is YYYY-MM, starting with the current month). */
-export interface ForecastPeriod {
-  period: string;
-  income: string;
-  expense: string;
-  net: string;
-  balance: string;
-  balance_low: string;
-  balance_high: string;
-  recorded_income?: string;
-  recorded_expense?: string;
-}
+export type ForecastPeriod = Schemas["ForecastPeriod"];
 
 /** Misses on the held-out months: mae is money, mape a percentage (null when the actuals were all zero). */
-export interface BacktestError {
-  mae: string;
-  mape: string | null;
-}
+export type BacktestError = Schemas["BacktestError"];
 
 export interface ForecastBacktest {
   status: "ok" | "insufficient history";
@@ -252,85 +142,24 @@ export interface ForecastBacktest {
   band?: { level?: number; z?: string; sigma_net?: string; errors_used?: number; basis?: string };
 }
 
-export interface Forecast {
-  id: number;
-  horizon_months: number;
-  method: string;
-  currency?: string;
-  opening_balance?: string;
-  periods: ForecastPeriod[];
-  backtest?: ForecastBacktest;
-  created_by?: number | null;
-  created_at: string;
-}
+export type Forecast = Schemas["Forecast"];
 
-export type CreditImpact = "positive" | "neutral" | "negative";
+export type CreditImpact = Schemas["ImpactEnum"];
 
-export interface CreditFactor {
-  name: string;
-  label?: string;
-  /** decimal string in `unit`; null when there was nothing to measure */
-  value: string | null;
-  unit?: "months" | "percent";
-  /** 0 to 1, as a decimal string */
-  score?: string;
-  weight: string;
-  impact: CreditImpact;
-  explanation: string;
-}
+export type CreditFactor = Schemas["CreditFactor"];
 
-export interface CreditScore {
-  id: number;
-  score: number;
-  grade: string;
-  factors: CreditFactor[];
-  inputs?: unknown;
-  created_by?: number | null;
-  created_at: string;
-}
+export type CreditScore = Schemas["CreditScore"];
 
-export type MpesaEnvironment = "sandbox" | "production";
+export type MpesaEnvironment = Schemas["EnvironmentEnum"];
 
 /** GET/PATCH /finance/mpesa/ (admin+). Credentials are write-only: `has_credentials` says whether they are stored. */
-export interface MpesaSettings {
-  shortcode: string;
-  environment: MpesaEnvironment;
-  account_reference?: string;
-  has_credentials: boolean;
-  /** null until the settings are first saved */
-  callback_url: string | null;
-  validation_url: string | null;
-  confirmation_url: string | null;
-  updated_at?: string | null;
-}
+export type MpesaSettings = Schemas["MpesaSettings"];
 
 /** What the settings form sends; a credential left out keeps its stored value. */
-export interface MpesaSettingsInput {
-  shortcode?: string;
-  environment?: MpesaEnvironment;
-  account_reference?: string;
-  consumer_key?: string;
-  consumer_secret?: string;
-  passkey?: string;
-}
+export type MpesaSettingsInput = Schemas["PatchedMpesaSettingsRequest"];
 
-export type StkStatus = "pending" | "success" | "failed" | "cancelled";
+// The API sends pending, success or failed; "cancelled" is kept until StkRequestDialog stops handling it.
+export type StkStatus = Schemas["MpesaStkStatusEnum"] | "cancelled";
 
 /** An M-Pesa payment prompt (STK push) sent to a customer's phone. */
-export interface MpesaStkRequest {
-  id: number;
-  invoice: number | null;
-  invoice_number?: string | null;
-  phone: string;
-  amount: string;
-  merchant_request_id?: string;
-  checkout_request_id?: string;
-  status: StkStatus;
-  result_code?: number | null;
-  result_desc?: string;
-  mpesa_receipt?: string;
-  transaction?: number | null;
-  requested_by?: number | null;
-  created_at: string;
-  updated_at?: string;
-}
+export type MpesaStkRequest = Omit<Schemas["MpesaStkRequest"], "status"> & { status: StkStatus };

@@ -23,6 +23,8 @@ const period = (p: string, balance: string, low: string, high: string): Forecast
   balance,
   balance_low: low,
   balance_high: high,
+  recorded_income: "0.00",
+  recorded_expense: "0.00",
 });
 
 describe("credit score helpers", () => {
