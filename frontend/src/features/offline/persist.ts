@@ -72,13 +72,15 @@ export function persistQueries(client: QueryClient, getScope: () => Scope | null
     if (!timer) timer = setTimeout(flush, THROTTLE_MS);
   });
   const onHide = () => {
-    if (document.visibilityState === "hidden" && timer) {
+    if (document.visibilityState !== "visible" && timer) {
       clearTimeout(timer);
       flush();
     }
   };
   if (typeof document !== "undefined") document.addEventListener("visibilitychange", onHide);
+  if (typeof window !== "undefined") window.addEventListener("pagehide", onHide);
   return () => {
+    if (typeof window !== "undefined") window.removeEventListener("pagehide", onHide);
     unsubscribe();
     if (timer) clearTimeout(timer);
     if (typeof document !== "undefined") document.removeEventListener("visibilitychange", onHide);
