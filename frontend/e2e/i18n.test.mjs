@@ -1,0 +1,106 @@
+// Issue 12, item 5: in Swahili no English UI string is left on any page. The owner switches the app
+// to Swahili with the language control, reloads, and every page's visible text, aria-labels,
+// placeholders and titles are searched for any English dictionary value that differs in Swahili.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { loadDictionaries } from "./dictionary.mjs";
+import { BASE_URL, DESKTOP, launch, loginInUi, newPage, settlePage, waitForServer } from "./lib.mjs";
+import { open, ownerPages, seedOwner } from "./owner-pages.mjs";
+
+let browser;
+let handle;
+let seed;
+let english; // [{ key, value, re }]
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const wordRe = (value) => {
+  // "{n} days" matches "3 days"; the value must stand as whole words.
+  const body = value.split(/\{\w+\}/).map(escape).join(".{1,80}?");
+  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, "u");
+};
+
+/** The English strings that a Swahili page must not show. */
+function englishOnly({ en, sw, same }) {
+  const swTexts = Object.values(sw);
+  const out = [];
+  for (const [key, value] of Object.entries(en)) {
+    if (value === sw[key] || same.has(value)) continue; // names such as KAVI, M-Pesa
+    const literal = value.replace(/\{\w+\}/g, "").replace(/[^\p{L}]/gu, "");
+    if (literal.length <= 3) continue;
+    const re = wordRe(value);
+    if (swTexts.some((s) => re.test(s))) continue; // a name the Swahili text itself uses
+    out.push({ key, value, re });
+  }
+  return out;
+}
+
+/** Everything a person reads or hears on the page. */
+async function pageText(page) {
+  return page.evaluate(() => {
+    const parts = [document.title, document.body.innerText];
+    for (const el of document.querySelectorAll("[aria-label], [placeholder], [title], [alt]")) {
+      if (el.closest('[aria-hidden="true"]')) continue;
+      for (const a of ["aria-label", "placeholder", "title", "alt"]) {
+        const v = el.getAttribute(a);
+        if (v) parts.push(v);
+      }
+    }
+    return parts.join("\n");
+  });
+}
+
+function findEnglish(text) {
+  return english.filter((e) => e.re.test(text)).map((e) => `"${e.value}" (${e.key})`);
+}
+
+before(async () => {
+  await waitForServer();
+  english = englishOnly(await loadDictionaries());
+  assert.ok(english.length > 400, `the English dictionary loaded (${english.length} strings)`);
+  seed = await seedOwner("sw");
+  browser = await launch();
+  handle = await newPage(browser, DESKTOP);
+  await loginInUi(handle.page, seed.owner);
+  // The language control a shop owner uses, then a reload: the choice must stick.
+  await open(handle.page, "/profile");
+  await handle.page.getByTestId("profile-language").selectOption("sw");
+  await handle.page.getByTestId("profile-save").click();
+  await handle.page.waitForFunction(() => document.documentElement.innerText.includes("Dashibodi"));
+  await handle.page.reload();
+  await settlePage(handle.page);
+});
+
+after(async () => {
+  await handle?.close();
+  await browser?.close();
+});
+
+describe("Swahili everywhere", () => {
+  test("every page the owner can open shows no English UI string", async () => {
+    const { page } = handle;
+    await open(page, "/");
+    const paths = await ownerPages(page, seed);
+    assert.ok(paths.length >= 12, `the menu lists the app's pages: ${paths.join(", ")}`);
+    const failures = [];
+    for (const path of paths) {
+      await open(page, path);
+      const found = findEnglish(await pageText(page));
+      if (found.length) failures.push(`${path}:\n    ${found.join("\n    ")}`);
+    }
+    assert.deepEqual(failures, [], `English left in Swahili mode:\n  ${failures.join("\n  ")}`);
+  });
+
+  test("the signed-out pages speak Swahili too once it is chosen", async () => {
+    const { page } = handle;
+    await open(page, "/");
+    await page.getByTestId("logout").click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    const failures = [];
+    for (const path of ["/login", "/register", "/forgot-password", "/reset-password", "/invitations/accept"]) {
+      await open(page, path);
+      const found = findEnglish(await pageText(page));
+      if (found.length) failures.push(`${path}:\n    ${found.join("\n    ")}`);
+    }
+    assert.deepEqual(failures, [], `English left in Swahili mode:\n  ${failures.join("\n  ")}`);
+  });
+});
