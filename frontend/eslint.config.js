@@ -14,6 +14,8 @@ export default tseslint.config(
     files: ["src/**/*.{ts,tsx}"],
     extends: [reactHooks.configs.flat.recommended, jsxA11y.flatConfigs.recommended],
     languageOptions: { globals: globals.browser },
+  },
+  {
     rules: {
       // `_`-prefixed names are the house way to say "deliberately unused".
       "@typescript-eslint/no-unused-vars": [
