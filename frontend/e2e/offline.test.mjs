@@ -3,6 +3,8 @@
 // an expense recorded offline waits in the outbox and, once the connection is back, is recorded on
 // the server exactly once even though the first sync attempt "fails" after the server saved it.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { apiCall, BASE_URL, DESKTOP, launch, newPage, settle, waitForServer } from "./lib.mjs";
 
@@ -10,11 +12,25 @@ const RUN = `${Date.now().toString(36)}o`;
 const OWNER = { email: `offline-${RUN}@e2e.kavi.test`, password: `Mvua-Nyingi-${RUN.length}7!Pwani` };
 const EXPENSE = `Fuel for the delivery van ${RUN}`;
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+// Evaluated rather than added as a <script>: the app's CSP (rightly) refuses inline scripts.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser;
 let handle;
 let token;
 let business;
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function axe(page, label, selector = null) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async (sel) => {
+    const result = await window.axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  }, selector);
+  assert.deepEqual(found, [], `axe ${label}`);
+}
 
 /** The figures the dashboard shows: every KPI value and the recent transactions. */
 async function figures(page) {
@@ -50,6 +66,25 @@ async function waitForSavedData(page, timeoutMs = 15_000) {
     await page.waitForTimeout(250);
   }
   throw new Error("the dashboard data was never saved for offline use");
+}
+
+/** How many saved query snapshots the device holds (any user). */
+function savedSnapshots(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("kavi-offline");
+        open.onerror = () => resolve(-1);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction("queries").objectStore("queries").count();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
+          };
+        };
+      }),
+  );
 }
 
 /**
@@ -116,6 +151,8 @@ describe("offline first", { concurrency: false }, () => {
     assert.match(await banner.textContent(), /offline/i);
     await page.getByTestId("recent-transactions").waitFor();
     assert.deepEqual(await figures(page), seen, "the same figures as the last online visit");
+    // The dashboard itself is checked by a11y.test.mjs; here, what going offline adds.
+    await axe(page, "on the offline banner", '[data-testid="offline-banner"]');
     dropExpectedErrors({ offline: true });
     handle.assertClean("reloading the dashboard offline");
   });
@@ -141,6 +178,7 @@ describe("offline first", { concurrency: false }, () => {
     const dialog = page.getByTestId("transaction-dialog");
     await dialog.waitFor();
     await page.getByTestId("tx-offline-note").waitFor();
+    await axe(page, "on the transaction form offline");
     await page.getByTestId("tx-type").selectOption("expense");
     await page.getByTestId("tx-amount").fill("1850.00");
     await page.getByTestId("tx-category").fill("Transport");
@@ -157,6 +195,7 @@ describe("offline first", { concurrency: false }, () => {
     // Still offline after a reload: the outbox lives in IndexedDB.
     await page.reload();
     await page.getByTestId("outbox-item").filter({ hasText: EXPENSE }).waitFor();
+    await axe(page, "on Transactions with a record waiting to sync");
     dropExpectedErrors({ offline: true });
     handle.assertClean("recording an expense offline");
 
@@ -188,5 +227,16 @@ describe("offline first", { concurrency: false }, () => {
     await page.unroute(`${BASE_URL}/api/v1/finance/transactions/`);
     dropExpectedErrors({ offline: true, aborted: 1 });
     handle.assertClean("syncing the expense");
+  });
+
+  test("signing out wipes the data saved for offline use, so the next person on the phone sees none", async () => {
+    const { page } = handle;
+    assert.ok((await savedSnapshots(page)) > 0, "data was saved while signed in");
+    await page.getByTestId("logout").click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    const deadline = Date.now() + 5_000;
+    while ((await savedSnapshots(page)) > 0 && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.equal(await savedSnapshots(page), 0, "no saved data is left after signing out");
+    handle.assertClean("signing out");
   });
 });
