@@ -107,3 +107,37 @@ describe("offline outbox", () => {
     expect(classifySendError(ApiError.from(409, { code: "idempotency_conflict", detail: "different body" }))).toBe("failed");
   });
 });
+
+describe("outbox sync loop", () => {
+  it("retries on a timer with the same key until the server takes it, then stops", async () => {
+    const { startOutboxSync } = await import("@/features/offline/sync");
+    await outboxAdd(expense("key-9"));
+    const s = server([ApiError.network(), ApiError.from(503, { code: "database_unavailable" }), "ok"]);
+    const results: Array<{ sent: number; queued: number }> = [];
+    const sync = startOutboxSync({ send: s.send, getOwner: () => OWNER, isOnline: () => true, minDelayMs: 10, maxDelayMs: 40, onResult: (r) => results.push(r) });
+    try {
+      for (let i = 0; i < 100 && (await outboxList(OWNER)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await outboxList(OWNER)).toEqual([]);
+      expect(s.keys).toEqual(["key-9", "key-9", "key-9"]);
+      expect(results.map((r) => r.sent)).toEqual([0, 0, 1]);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(s.keys).toHaveLength(3); // nothing left: no more attempts
+    } finally {
+      sync.stop();
+    }
+  });
+
+  it("does nothing while offline", async () => {
+    const { startOutboxSync } = await import("@/features/offline/sync");
+    await outboxAdd(expense("key-10"));
+    const s = server([]);
+    const sync = startOutboxSync({ send: s.send, getOwner: () => OWNER, isOnline: () => false, minDelayMs: 10 });
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      expect(s.keys).toEqual([]);
+      expect((await outboxList(OWNER))[0]).toMatchObject({ id: "key-10", status: "queued", attempts: 0 });
+    } finally {
+      sync.stop();
+    }
+  });
+});
