@@ -1,6 +1,7 @@
 import { AlertTriangle, ChevronLeft, ChevronRight, Loader2, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
-import { errorMessage } from "@/lib/api";
+import { OfflineNothingSaved } from "@/features/offline/components/OfflineNothingSaved";
+import { ApiError, errorMessage } from "@/lib/api";
 import { interpolate, useT } from "@/lib/i18n";
 import { formatMoney } from "@/lib/money";
 import { statusLabel } from "@/lib/options";
@@ -36,6 +37,8 @@ export function EmptyState({ icon: Icon, title, body, action }: { icon: LucideIc
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const t = useT();
+  // Offline with nothing saved for this page: say so plainly rather than "couldn't reach the server".
+  if (error instanceof ApiError && error.status === 0 && typeof navigator !== "undefined" && !navigator.onLine) return <OfflineNothingSaved />;
   return (
     <div className="flex flex-col items-center justify-center px-4 py-10 text-center" role="alert" data-testid="error-state">
       <AlertTriangle className="mb-2 size-6 text-destructive" aria-hidden />

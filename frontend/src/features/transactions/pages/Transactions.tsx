@@ -21,7 +21,7 @@ import type { Transaction } from "@/lib/types";
 import { cn, downloadBlob, formatDate, todayISO } from "@/lib/utils";
 import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
 import { useRole } from "@/stores/session";
-import { OfflineNothingSaved } from "@/features/offline/components/OfflineBanner";
+import { OfflineNothingSaved } from "@/features/offline/components/OfflineNothingSaved";
 import { useOnline } from "@/features/offline/hooks";
 import { useDeleteTransaction, useExportTransactions, useTransactions } from "../api";
 import { ImportDialog } from "../components/ImportDialog";
