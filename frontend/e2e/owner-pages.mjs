@@ -31,6 +31,9 @@ export async function seedOwner(tag) {
     json: { customer: customer.id, issue_date: "2026-03-02", due_date: "2026-03-16", items: [{ description: "Sukari kilo 50", quantity: "2", unit_price: "6500.00", tax_rate: "16" }] },
   });
   await apiCall("finance/budgets/", { method: "POST", token, business: b, json: { category: "Usafiri wa mizigo", amount: "20000.00", period: "monthly", start_date: "2026-03-01" } });
+  // A forecast and a credit score, so those pages show their charts and factors rather than an empty state.
+  await apiCall("finance/forecasts/", { method: "POST", token, business: b, json: { horizon_months: 3 } });
+  await apiCall("finance/credit-scores/", { method: "POST", token, business: b, json: {} });
   return { owner, token, business, invoice };
 }
 

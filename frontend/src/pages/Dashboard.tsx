@@ -202,7 +202,7 @@ export default function Dashboard() {
                   <Skeleton className="h-24" />
                 ) : alerts.length === 0 ? (
                   <p className="text-sm text-muted-foreground">
-                    {t("dashboard.budgetsOnTrack")} <Link to="/budgets" className="text-primary hover:underline">{t("nav.budgets")}</Link>
+                    {t("dashboard.budgetsOnTrack")} <Link to="/budgets" className="text-primary underline underline-offset-2">{t("nav.budgets")}</Link>
                   </p>
                 ) : (
                   <ul className="space-y-4">

@@ -3,7 +3,9 @@ import { cn } from "@/lib/utils";
 
 export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="relative w-full overflow-x-auto">
+    // Focusable so a keyboard user can scroll a table that is wider than a phone's screen.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+    <div className="relative w-full overflow-x-auto" tabIndex={0}>
       <table className={cn("w-full caption-bottom text-sm", className)} {...props} />
     </div>
   );
