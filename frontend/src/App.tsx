@@ -13,9 +13,10 @@ const InvitationAccept = lazy(() => import("@/pages/auth/InvitationAccept"));
 const CreateBusiness = lazy(() => import("@/pages/auth/CreateBusiness"));
 const Dashboard = lazy(() => import("@/pages/Dashboard"));
 const Transactions = lazy(() => import("@/features/transactions/pages/Transactions"));
-const Invoices = lazy(() => import("@/pages/invoices/Invoices"));
-const InvoiceNew = lazy(() => import("@/pages/invoices/InvoiceNew"));
-const InvoiceDetail = lazy(() => import("@/pages/invoices/InvoiceDetail"));
+const Invoices = lazy(() => import("@/features/invoices/pages/Invoices"));
+const InvoiceNew = lazy(() => import("@/features/invoices/pages/InvoiceNew"));
+const InvoiceDetail = lazy(() => import("@/features/invoices/pages/InvoiceDetail"));
+const InvoiceEdit = lazy(() => import("@/features/invoices/pages/InvoiceEdit"));
 const Customers = lazy(() => import("@/pages/Customers"));
 const Suppliers = lazy(() => import("@/pages/Suppliers"));
 const Budgets = lazy(() => import("@/pages/Budgets"));
@@ -127,6 +128,7 @@ export const router = createBrowserRouter([
           { path: "/invoices", element: <Invoices /> },
           { path: "/invoices/new", element: <InvoiceNew /> },
           { path: "/invoices/:id", element: <InvoiceDetail /> },
+          { path: "/invoices/:id/edit", element: <InvoiceEdit /> },
           { path: "/customers", element: <Customers /> },
           { path: "/suppliers", element: <Suppliers /> },
           { path: "/budgets", element: <Budgets /> },

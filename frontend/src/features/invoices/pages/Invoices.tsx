@@ -1,5 +1,4 @@
 import { FileText, Plus, Search } from "lucide-react";
-import { useMemo } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { EmptyState, ErrorState, Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
 import { buttonVariants } from "@/components/ui/button";
@@ -7,34 +6,26 @@ import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
-import { useCustomerOptions, useList } from "@/lib/hooks";
-import { useT } from "@/lib/i18n";
+import { interpolate, useT } from "@/lib/i18n";
 import { INVOICE_STATUSES } from "@/lib/options";
 import { canWrite } from "@/lib/roles";
-import type { Invoice } from "@/lib/types";
 import { cn, formatDate } from "@/lib/utils";
 import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { useRole } from "@/stores/session";
+import { useInvoices } from "../api";
+import { useCustomerName } from "../components/customerName";
 
 const PAGE_SIZE = 25;
 
-export function useCustomerName() {
-  const customers = useCustomerOptions();
-  return useMemo(() => {
-    const m = new Map<number, string>();
-    customers.data?.results.forEach((c) => m.set(c.id, c.name));
-    return (inv: Pick<Invoice, "customer" | "customer_name" | "customer_detail">) =>
-      inv.customer_name ?? inv.customer_detail?.name ?? (inv.customer !== null && inv.customer !== undefined ? m.get(inv.customer) : undefined) ?? "—";
-  }, [customers.data]);
-}
-
 export default function Invoices() {
   const t = useT();
+  usePageTitle(t("nav.invoices"));
   const role = useRole();
   const navigate = useNavigate();
   const { values, page, setFilter, setPage } = useUrlFilters(["status", "search"] as const);
   const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
-  const list = useList<Invoice>("finance/invoices/", { page, page_size: PAGE_SIZE, status: values.status, search: values.search, ordering: "-issue_date" });
+  const list = useInvoices({ page, page_size: PAGE_SIZE, status: values.status, search: values.search, ordering: "-issue_date" });
   const customerName = useCustomerName();
   const rows = list.data?.results ?? [];
   const writer = canWrite(role);
@@ -42,10 +33,10 @@ export default function Invoices() {
   const chips = [{ value: "", label: t("word.all") }, ...INVOICE_STATUSES];
 
   return (
-    <div data-testid="page-invoices">
+    <div className="pb-24" data-testid="page-invoices">
       <PageHeader
         title={t("nav.invoices")}
-        description="Bill customers, send invoices by e-mail and track what is still owed."
+        description={t("invoices.list.intro")}
         actions={
           writer && (
             <Link to="/invoices/new" className={buttonVariants({ size: "sm" })} data-testid="create-invoice">
@@ -60,7 +51,7 @@ export default function Invoices() {
             <Search className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
             <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={`${t("btn.search")}…`} aria-label={t("btn.search")} className="pl-9" data-testid="invoice-search" />
           </div>
-          <div className="-mx-1 flex gap-1.5 overflow-x-auto px-1 pb-1" role="group" aria-label="Filter by status">
+          <div className="-mx-1 flex gap-1.5 overflow-x-auto px-1 pb-1" role="group" aria-label={t("invoices.list.filterByStatus")}>
             {chips.map((c) => (
               <button
                 key={c.value || "all"}
@@ -85,8 +76,8 @@ export default function Invoices() {
         ) : rows.length === 0 ? (
           <EmptyState
             icon={FileText}
-            title={values.status || values.search ? "No invoices match" : "No invoices yet"}
-            body={values.status || values.search ? undefined : "Create an invoice with line items; KAVI keeps track of what is paid and what is overdue."}
+            title={values.status || values.search ? t("invoices.list.noneMatch") : t("invoices.list.none")}
+            body={values.status || values.search ? undefined : t("invoices.list.noneBody")}
             action={
               writer &&
               !values.status && (
@@ -102,13 +93,13 @@ export default function Invoices() {
               <Table data-testid="invoices-table">
                 <THead>
                   <tr>
-                    <TH>Number</TH>
-                    <TH>Customer</TH>
-                    <TH>Issued</TH>
-                    <TH>Due</TH>
-                    <TH>Status</TH>
-                    <TH className="text-right">Total</TH>
-                    <TH className="text-right">Balance due</TH>
+                    <TH>{t("invoices.col.number")}</TH>
+                    <TH>{t("invoices.col.customer")}</TH>
+                    <TH>{t("invoices.col.issued")}</TH>
+                    <TH>{t("invoices.col.due")}</TH>
+                    <TH>{t("invoices.col.status")}</TH>
+                    <TH className="text-right">{t("invoices.col.total")}</TH>
+                    <TH className="text-right">{t("invoices.col.balance")}</TH>
                   </tr>
                 </THead>
                 <TBody>
@@ -144,7 +135,7 @@ export default function Invoices() {
                       <p className="truncate text-sm font-medium">
                         {inv.invoice_number || `#${inv.id}`} · {customerName(inv)}
                       </p>
-                      <p className="text-xs text-muted-foreground">Due {formatDate(inv.due_date)}</p>
+                      <p className="text-xs text-muted-foreground">{interpolate(t("invoices.dueOn"), { date: formatDate(inv.due_date) })}</p>
                     </div>
                     <div className="flex flex-col items-end gap-1">
                       <Money value={inv.balance_due} currency={inv.currency} className="text-sm font-semibold" />

@@ -1,0 +1,61 @@
+import { Navigate, useNavigate, useParams } from "react-router-dom";
+import { ErrorState } from "@/components/common";
+import { Card } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { toast } from "@/components/ui/toast";
+import { interpolate, useT } from "@/lib/i18n";
+import { formatMoney } from "@/lib/money";
+import { canWrite } from "@/lib/roles";
+import { usePageTitle } from "@/lib/usePageTitle";
+import { useActiveBusiness, useRole } from "@/stores/session";
+import { useInvoice, useUpdateInvoice } from "../api";
+import { InvoiceForm } from "../components/InvoiceForm";
+
+/** Editing an invoice: a draft fully, a sent or partly paid one its items, due date and notes. */
+export default function InvoiceEdit() {
+  const t = useT();
+  const { id } = useParams();
+  const role = useRole();
+  const navigate = useNavigate();
+  const business = useActiveBusiness();
+  const q = useInvoice(id);
+  const inv = q.data;
+  const title = interpolate(t("invoices.form.editTitle"), { number: inv?.invoice_number || `#${id}` });
+  usePageTitle(title);
+  const save = useUpdateInvoice(id, (saved) => {
+    toast.success(interpolate(t("invoices.form.saved"), { number: saved.invoice_number, total: formatMoney(saved.total_amount, saved.currency) }));
+    navigate(`/invoices/${saved.id}`, { replace: true });
+  });
+
+  if (q.isPending) {
+    return (
+      <div className="space-y-4" data-testid="loading">
+        <Skeleton className="h-8 w-56" />
+        <Skeleton className="h-72" />
+      </div>
+    );
+  }
+  if (q.isError || !inv) {
+    return (
+      <Card>
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      </Card>
+    );
+  }
+  // Viewers, and invoices that are closed, go back to the invoice, where the reason is shown.
+  if (!canWrite(role) || inv.status === "paid" || inv.status === "cancelled") return <Navigate to={`/invoices/${inv.id}`} replace />;
+
+  return (
+    <InvoiceForm
+      key={inv.id}
+      invoice={inv}
+      title={title}
+      description={t("invoices.form.newIntro")}
+      currency={inv.currency || business?.currency || "KES"}
+      saving={save.isPending}
+      error={save.error}
+      onSubmit={(body) => save.mutate(body)}
+      cancelTo={`/invoices/${inv.id}`}
+    />
+  );
+}
