@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "core.permissions.Role.choices",
         # A payment's `method` (invoice payments) is the transaction's payment_method choice set.
         "PaymentMethodEnum": "finance.models.PaymentMethod.choices",
+        # KAVI requests may also say "auto" (reply in the question's language).
+        "ReplyLanguageEnum": ["en", "sw", "auto"],
+        "LanguageEnum": ["en", "sw"],
     },
     # Swagger UI from our own static files, not a CDN: the docs page's CSP stays 'self'.
     "SWAGGER_UI_DIST": "SIDECAR",
