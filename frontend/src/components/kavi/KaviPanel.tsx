@@ -113,6 +113,8 @@ export default function KaviPanel() {
   const recognitionRef = useRef<RecognitionLike | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const fabRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(open);
   const Recognition = getRecognitionCtor();
 
   const speakMessage = useCallback(
@@ -181,6 +183,9 @@ export default function KaviPanel() {
   }, [messages, chat.isPending]);
 
   useEffect(() => {
+    // The "Ask KAVI" button is re-mounted when the panel closes: give it the focus back.
+    if (wasOpen.current && !open) fabRef.current?.focus();
+    wasOpen.current = open;
     if (!open) {
       recognitionRef.current?.abort();
       stopSpeaking();
@@ -251,6 +256,7 @@ export default function KaviPanel() {
         <button
           type="button"
           onClick={() => openKavi()}
+          ref={fabRef}
           data-testid="kavi-open"
           aria-label={t("kavi.open")}
           className="fixed bottom-4 right-4 z-40 inline-flex h-14 min-w-14 items-center justify-center gap-2 rounded-full bg-primary px-4 sm:px-5 text-primary-foreground shadow-lg transition hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 safe-bottom"
