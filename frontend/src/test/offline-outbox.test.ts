@@ -85,8 +85,8 @@ describe("offline outbox", () => {
     const s = server([refused, "ok"]);
     expect(await outboxSync(OWNER, s.send)).toEqual({ sent: 0, failed: 1, queued: 0 });
     const [failed] = await outboxList(OWNER);
-    expect(failed).toMatchObject({ id: "key-1", status: "failed", attempts: 1 });
-    expect(failed.error).toBeTruthy();
+    expect(failed).toMatchObject({ id: "key-1", status: "failed", attempts: 1, errorCode: "invalid" });
+    expect(failed.error).toBe("amount: Ensure this value is greater than 0.");
     // A failed item is not sent again by itself.
     expect(await outboxSync(OWNER, s.send)).toEqual({ sent: 0, failed: 0, queued: 0 });
     expect(s.keys).toEqual(["key-1"]);

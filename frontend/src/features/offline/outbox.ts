@@ -33,6 +33,8 @@ export interface OutboxItem {
   lastAttemptAt?: number;
   /** the server's message when it refused the item */
   error?: string;
+  /** the server's error code when it refused the item (e.g. idempotency_conflict) */
+  errorCode?: string;
 }
 
 export type NewOutboxItem = Pick<OutboxItem, "id" | "userId" | "businessId" | "kind" | "path" | "json" | "form">;
@@ -99,7 +101,7 @@ export async function outboxRetry(id: string): Promise<void> {
   const db = await offlineDb();
   const item = await db.get("outbox", id);
   if (!item) return;
-  await db.put("outbox", { ...item, status: "queued", error: undefined });
+  await db.put("outbox", { ...item, status: "queued", error: undefined, errorCode: undefined });
   changed();
 }
 
@@ -123,6 +125,15 @@ export function classifySendError(err: unknown): "retry" | "failed" {
   if (err.status === 401) return "retry";
   if (err.status === 409 && err.code === "idempotency_in_progress") return "retry";
   return "failed";
+}
+
+/** The server's reasons, field by field, since the form that would show them is long closed. */
+export function refusalMessage(err: unknown): string {
+  if (!(err instanceof ApiError)) return errorMessage(err);
+  const parts = Object.entries(err.fields).map(([field, msgs]) =>
+    field === "non_field_errors" ? msgs.join(" ") : `${field.replace(/_/g, " ")}: ${msgs.join(" ")}`,
+  );
+  return parts.length ? parts.join(" ") : errorMessage(err);
 }
 
 export interface SyncResult {
@@ -152,7 +163,7 @@ export async function outboxSync(owner: string, send: Sender): Promise<SyncResul
     } catch (err) {
       const attempt = { attempts: item.attempts + 1, lastAttemptAt: Date.now() };
       if (classifySendError(err) === "failed") {
-        await update(item.id, { ...attempt, status: "failed", error: errorMessage(err) });
+        await update(item.id, { ...attempt, status: "failed", error: refusalMessage(err), errorCode: err instanceof ApiError ? err.code : undefined });
         result.failed += 1;
       } else {
         await update(item.id, attempt);

@@ -47,9 +47,9 @@ export function PendingTransactions() {
                     <Badge variant="danger" className="mt-1" data-testid="outbox-status">
                       {t("transactions.outbox.failed")}
                     </Badge>
-                    {item.error && (
+                    {(item.error || item.errorCode) && (
                       <p className="mt-1 text-xs text-destructive" data-testid="outbox-error">
-                        {item.error}
+                        {item.errorCode === "idempotency_conflict" ? t("transactions.outbox.conflict") : item.error}
                       </p>
                     )}
                   </>
