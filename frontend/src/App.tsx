@@ -25,8 +25,11 @@ const Forecasts = lazy(() => import("@/pages/Forecasts"));
 const CreditScore = lazy(() => import("@/pages/CreditScore"));
 const Team = lazy(() => import("@/pages/Team"));
 const ActivityLog = lazy(() => import("@/pages/ActivityLog"));
-const Profile = lazy(() => import("@/pages/Profile"));
-const MpesaSettings = lazy(() => import("@/pages/MpesaSettings"));
+const Account = lazy(() => import("@/features/account/pages/Account"));
+const ForgotPassword = lazy(() => import("@/features/account/pages/ForgotPassword"));
+const ResetPassword = lazy(() => import("@/features/account/pages/ResetPassword"));
+const BusinessSettings = lazy(() => import("@/features/settings/pages/BusinessSettings"));
+const MpesaSettings = lazy(() => import("@/features/settings/pages/MpesaSettings"));
 const NotFound = lazy(() => import("@/pages/NotFound"));
 
 function FullPageLoading() {
@@ -106,6 +109,19 @@ export const router = createBrowserRouter([
     ],
   },
   {
+    // Reachable signed in or out: a reset link may be opened in a browser that is still signed in.
+    errorElement: <RouteError />,
+    element: (
+      <Lazy>
+        <Outlet />
+      </Lazy>
+    ),
+    children: [
+      { path: "/forgot-password", element: <ForgotPassword /> },
+      { path: "/reset-password", element: <ResetPassword /> },
+    ],
+  },
+  {
     path: "/invitations/accept",
     errorElement: <RouteError />,
     element: (
@@ -137,7 +153,9 @@ export const router = createBrowserRouter([
           { path: "/credit-score", element: <CreditScore /> },
           { path: "/team", element: <Team /> },
           { path: "/activity", element: <ActivityLog /> },
-          { path: "/profile", element: <Profile /> },
+          { path: "/account", element: <Account /> },
+          { path: "/profile", element: <Account /> },
+          { path: "/settings", element: <BusinessSettings /> },
           { path: "/settings/mpesa", element: <MpesaSettings /> },
           { path: "*", element: <NotFound /> },
         ],

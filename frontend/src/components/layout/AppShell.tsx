@@ -65,7 +65,7 @@ function AccountLinks({ onNavigate }: { onNavigate?: () => void }) {
   return (
     <div className="grid gap-0.5 border-t pt-3">
       <NavLink
-        to="/profile"
+        to="/account"
         onClick={onNavigate}
         data-testid="nav-profile"
         className={({ isActive }) =>

@@ -1,4 +1,4 @@
-import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Smartphone, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
+import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Settings, Smartphone, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "@/lib/i18n";
 import { canAdmin } from "@/lib/roles";
 import type { Role } from "@/lib/types";
@@ -25,4 +25,5 @@ export const NAV: NavItem[] = [
   // Everyone sees the M-Pesa requests; only admins and owners see and change the settings.
   { to: "/settings/mpesa", label: "nav.mpesa", icon: Smartphone, testId: "nav-mpesa" },
   { to: "/activity", label: "nav.activity", icon: Activity, testId: "nav-activity", visible: canAdmin },
+  { to: "/settings", label: "settings.title", icon: Settings, testId: "nav-settings", visible: canAdmin },
 ];

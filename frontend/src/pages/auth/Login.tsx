@@ -72,6 +72,9 @@ export default function Login() {
         <Field label={t("field.password")} error={fieldError(login.error, "password")}>
           <Input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" required />
         </Field>
+        <Link to="/forgot-password" className="-mt-2 justify-self-end text-sm font-medium text-primary hover:underline" data-testid="forgot-password">
+          {t("account.forgot.link")}
+        </Link>
         <Button type="submit" loading={login.isPending} disabled={!email || !password} data-testid="login-submit" className="w-full">
           {t("btn.login")}
         </Button>

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Copy, ShieldCheck, Smartphone } from "lucide-react";
-import { useEffect, useState, type ChangeEvent, type FormEvent } from "react";
+import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
 import { StkStatusBadge } from "@/components/mpesa/StkStatusBadge";
@@ -15,11 +15,13 @@ import { toast } from "@/components/ui/toast";
 import { api, bizKey } from "@/lib/client";
 import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
+import { usePageTitle } from "@/lib/usePageTitle";
 import { maskPhone } from "@/lib/mpesa";
 import { canAdmin } from "@/lib/roles";
 import type { MpesaEnvironment, MpesaSettings as Settings, MpesaSettingsInput, MpesaStkRequest } from "@/lib/types";
 import { formatDateTime } from "@/lib/utils";
 import { useRole } from "@/stores/session";
+import { SettingsTabs } from "../components/SettingsTabs";
 
 const FIELDS = ["shortcode", "environment", "account_reference", "consumer_key", "consumer_secret", "passkey"];
 const CREDENTIALS = [
@@ -154,9 +156,7 @@ function CallbackUrls({ settings }: { settings: Settings }) {
 function AdminSettings() {
   const t = useT();
   const q = useQuery({ queryKey: bizKey("finance/mpesa/"), queryFn: () => api.get<Settings>("finance/mpesa/") });
-  const [key, setKey] = useState(0);
   // Start the form afresh from what the server stored (and clear typed credentials) after each load.
-  useEffect(() => setKey((k) => k + 1), [q.dataUpdatedAt]);
   if (q.isPending) {
     return (
       <div className="grid gap-4 lg:grid-cols-2" data-testid="loading">
@@ -180,7 +180,7 @@ function AdminSettings() {
           <CardDescription>{t("mpesa.settingsHelp")}</CardDescription>
         </CardHeader>
         <CardContent>
-          <SettingsForm key={key} settings={q.data} />
+          <SettingsForm key={q.dataUpdatedAt} settings={q.data} />
         </CardContent>
       </Card>
       <CallbackUrls settings={q.data} />
@@ -252,8 +252,10 @@ export default function MpesaSettings() {
   const t = useT();
   const role = useRole();
   const admin = canAdmin(role);
+  usePageTitle(t("mpesa.title"));
   return (
     <div data-testid="page-mpesa-settings">
+      {admin && <SettingsTabs />}
       <PageHeader title={t("mpesa.title")} description={t("mpesa.description")} />
       {admin ? (
         <AdminSettings />
