@@ -229,6 +229,47 @@ describe("offline first", { concurrency: false }, () => {
     handle.assertClean("syncing the expense");
   });
 
+  test("a record the server refuses is shown with its reason, and can be discarded", async () => {
+    const { page, context } = handle;
+    const refused = `Refused offline record ${RUN}`;
+    await context.setOffline(true);
+    await page.getByTestId("create-transaction").click();
+    const dialog = page.getByTestId("transaction-dialog");
+    await dialog.waitFor();
+    await page.getByTestId("tx-type").selectOption("expense");
+    await page.getByTestId("tx-amount").fill("99.00");
+    await page.getByTestId("tx-description").fill(refused);
+    await page.getByTestId("tx-date").fill("2026-03-06");
+    await page.getByTestId("transaction-save").click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("outbox-item").filter({ hasText: refused }).waitFor();
+
+    // The server refuses it (as it would a closed period or a bad field): 400 with a field message.
+    await page.route(`${BASE_URL}/api/v1/finance/transactions/`, (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ code: "invalid", detail: "Invalid input.", fields: { transaction_date: ["The books for March 2026 are closed."] } }) })
+        : route.continue(),
+    );
+    await context.setOffline(false);
+    const item = page.getByTestId("outbox-item").filter({ hasText: refused });
+    await page.waitForFunction((text) => [...document.querySelectorAll('[data-testid="outbox-item"]')].some((e) => e.textContent.includes(text) && e.dataset.status === "failed"), refused, { timeout: 15_000 });
+    assert.match(await item.getByTestId("outbox-error").textContent(), /The books for March 2026 are closed\./);
+    assert.match(await page.getByTestId("offline-failed").textContent(), /1 record couldn't be synced/);
+    await item.getByTestId("outbox-retry").waitFor();
+    await item.getByTestId("outbox-discard").click();
+    await item.waitFor({ state: "detached" });
+    assert.equal(await page.getByTestId("offline-banner").count(), 0, "nothing left to sync");
+    await page.unroute(`${BASE_URL}/api/v1/finance/transactions/`);
+    const found = await apiCall(`finance/transactions/?search=${encodeURIComponent(refused)}`, { token, business: business.id });
+    assert.equal(found.results.length, 0, "a refused record was never saved");
+    const refusedLoad = new RegExp(`^console: Failed to load resource: the server responded with a status of 400 .*\\(${escape(BASE_URL)}/api/v1/finance/transactions/\\)$`);
+    const at = handle.errors.findIndex((e) => refusedLoad.test(e));
+    assert.ok(at >= 0, `the refused request was logged: ${handle.errors.join(" | ")}`);
+    handle.errors.splice(at, 1);
+    dropExpectedErrors({ offline: true });
+    handle.assertClean("a refused offline record");
+  });
+
   test("signing out wipes the data saved for offline use, so the next person on the phone sees none", async () => {
     const { page } = handle;
     assert.ok((await savedSnapshots(page)) > 0, "data was saved while signed in");
