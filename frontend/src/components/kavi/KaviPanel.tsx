@@ -259,10 +259,12 @@ export default function KaviPanel() {
           ref={fabRef}
           data-testid="kavi-open"
           aria-label={t("kavi.open")}
-          className="fixed bottom-4 right-4 z-40 inline-flex h-14 min-w-14 items-center justify-center gap-2 rounded-full bg-primary px-4 sm:px-5 text-primary-foreground shadow-lg transition hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 safe-bottom"
+          // Below lg it sits in the sticky top bar (AppShell keeps its right end free), so on a phone it
+          // never floats over a field or an amount; from lg up it floats bottom-right, clear of the content.
+          className="fixed right-2 top-2 z-40 inline-flex h-10 min-w-10 items-center justify-center gap-2 rounded-full bg-primary px-2.5 text-primary-foreground shadow transition hover:bg-primary/90 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 lg:bottom-4 lg:right-4 lg:top-auto lg:h-14 lg:min-w-14 lg:px-5 lg:shadow-lg lg:safe-bottom"
         >
           <Sparkles className="size-5" aria-hidden />
-          <span className="hidden text-sm font-semibold sm:inline">{t("kavi.open")}</span>
+          <span className="hidden text-sm font-semibold lg:inline">{t("kavi.open")}</span>
         </button>
       )}
       <Dialog

@@ -142,7 +142,8 @@ export function AppShell() {
           <Menu className="size-5" aria-hidden />
         </button>
         <Brand />
-        <span className="ml-auto max-w-[45%] truncate pr-2 text-sm text-muted-foreground" data-testid="active-business-name">
+        {/* The right end (mr-12) is kept for the "Ask KAVI" button, which sits in this bar below lg. */}
+        <span className={cn("ml-auto max-w-[45%] truncate pr-2 text-sm text-muted-foreground", canWrite(role) && "mr-12")} data-testid="active-business-name">
           {business?.dba_name || business?.legal_name}
         </span>
       </header>
@@ -157,7 +158,7 @@ export function AppShell() {
         </div>
       </Dialog>
 
-      <main id="main" tabIndex={-1} className="min-w-0 px-3 pb-24 pt-4 sm:px-6 lg:px-8 lg:pt-8">
+      <main id="main" tabIndex={-1} className="min-w-0 px-3 pb-8 pt-4 sm:px-6 lg:px-8 lg:pb-24 lg:pt-8">
         <div className="mx-auto max-w-6xl">
           <OfflineBanner />
           <Suspense fallback={<PageFallback />}>
