@@ -4,33 +4,33 @@ import { AppShell } from "@/components/layout/AppShell";
 import { ErrorState } from "@/components/common";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useMe } from "@/lib/hooks";
-import RouteError from "@/pages/RouteError";
+import RouteError from "@/features/shell/pages/RouteError";
 import { useSession } from "@/stores/session";
 
 const Login = lazy(() => import("@/pages/auth/Login"));
 const Register = lazy(() => import("@/pages/auth/Register"));
 const InvitationAccept = lazy(() => import("@/pages/auth/InvitationAccept"));
 const CreateBusiness = lazy(() => import("@/pages/auth/CreateBusiness"));
-const Dashboard = lazy(() => import("@/pages/Dashboard"));
+const Dashboard = lazy(() => import("@/features/dashboard/pages/Dashboard"));
 const Transactions = lazy(() => import("@/features/transactions/pages/Transactions"));
 const Invoices = lazy(() => import("@/features/invoices/pages/Invoices"));
 const InvoiceNew = lazy(() => import("@/features/invoices/pages/InvoiceNew"));
 const InvoiceDetail = lazy(() => import("@/features/invoices/pages/InvoiceDetail"));
 const InvoiceEdit = lazy(() => import("@/features/invoices/pages/InvoiceEdit"));
-const Customers = lazy(() => import("@/pages/Customers"));
-const Suppliers = lazy(() => import("@/pages/Suppliers"));
-const Budgets = lazy(() => import("@/pages/Budgets"));
-const CashFlow = lazy(() => import("@/pages/CashFlow"));
-const Forecasts = lazy(() => import("@/pages/Forecasts"));
-const CreditScore = lazy(() => import("@/pages/CreditScore"));
-const Team = lazy(() => import("@/pages/Team"));
-const ActivityLog = lazy(() => import("@/pages/ActivityLog"));
+const Customers = lazy(() => import("@/features/parties/pages/Customers"));
+const Suppliers = lazy(() => import("@/features/parties/pages/Suppliers"));
+const Budgets = lazy(() => import("@/features/budgets/pages/Budgets"));
+const CashFlow = lazy(() => import("@/features/insights/pages/CashFlow"));
+const Forecasts = lazy(() => import("@/features/insights/pages/Forecasts"));
+const CreditScore = lazy(() => import("@/features/insights/pages/CreditScore"));
+const Team = lazy(() => import("@/features/team/pages/Team"));
+const ActivityLog = lazy(() => import("@/features/activity/pages/ActivityLog"));
 const Account = lazy(() => import("@/features/account/pages/Account"));
 const ForgotPassword = lazy(() => import("@/features/account/pages/ForgotPassword"));
 const ResetPassword = lazy(() => import("@/features/account/pages/ResetPassword"));
 const BusinessSettings = lazy(() => import("@/features/settings/pages/BusinessSettings"));
 const MpesaSettings = lazy(() => import("@/features/settings/pages/MpesaSettings"));
-const NotFound = lazy(() => import("@/pages/NotFound"));
+const NotFound = lazy(() => import("@/features/shell/pages/NotFound"));
 
 function FullPageLoading() {
   return (

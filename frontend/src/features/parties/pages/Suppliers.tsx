@@ -1,4 +1,4 @@
-import { PartyList } from "@/components/PartyList";
+import { PartyList } from "../components/PartyList";
 
 export default function Suppliers() {
   return <PartyList kind="supplier" />;

@@ -1,4 +1,4 @@
-import { PartyList } from "@/components/PartyList";
+import { PartyList } from "../components/PartyList";
 
 export default function Customers() {
   return <PartyList kind="customer" />;

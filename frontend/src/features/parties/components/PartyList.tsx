@@ -1,7 +1,7 @@
 import { Pencil, Plus, Search, Trash2, Truck, UsersRound } from "lucide-react";
 import { useState } from "react";
 import { EmptyState, ErrorState, PageHeader, Pagination } from "@/components/common";
-import { PartyForm } from "@/components/PartyForm";
+import { PartyForm } from "./PartyForm";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";
