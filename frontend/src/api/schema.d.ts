@@ -62,6 +62,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password/reset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description E-mails a reset link when an account has this address. Always 204, so it tells no one
+         *     whether an address has an account.
+         */
+        post: operations["auth_password_reset_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password/reset/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["auth_password_reset_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/token/": {
         parameters: {
             query?: never;
@@ -620,6 +656,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/finance/invoices/{id}/duplicate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description CRUD over a business-owned model; writes go through audited services.
+         *
+         *     Override `create_service`, `update_service` and `delete_service` with an entity's own
+         *     services when it has rules; the defaults are the generic audited ones in core.services.
+         */
+        post: operations["finance_invoices_duplicate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/finance/invoices/{id}/mark_paid/": {
         parameters: {
             query?: never;
@@ -636,6 +694,28 @@ export interface paths {
          *     services when it has rules; the defaults are the generic audited ones in core.services.
          */
         post: operations["finance_invoices_mark_paid_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/finance/invoices/{id}/payments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description CRUD over a business-owned model; writes go through audited services.
+         *
+         *     Override `create_service`, `update_service` and `delete_service` with an entity's own
+         *     services when it has rules; the defaults are the generic audited ones in core.services.
+         */
+        get: operations["finance_invoices_payments_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1225,6 +1305,23 @@ export interface paths {
         patch: operations["users_businesses_partial_update"];
         trace?: never;
     };
+    "/api/v1/users/businesses/{id}/logo/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The business's logo, for its members (storage URLs are private). */
+        get: operations["users_businesses_logo_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/businesses/{id}/transfer_ownership/": {
         parameters: {
             query?: never;
@@ -1385,6 +1482,23 @@ export interface paths {
         get: operations["users_me_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/password/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Changes the caller's password; every other signed-in session is signed out. */
+        post: operations["users_me_password_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1661,6 +1775,8 @@ export interface components {
             registration_number?: string;
             /** KRA PIN */
             tax_id?: string;
+            /** @description Same as tax_id */
+            kra_pin?: string;
             email?: string;
             phone?: string;
             website?: string;
@@ -1673,6 +1789,13 @@ export interface components {
             revenue_band?: string;
             currency?: string;
             timezone?: string;
+            payment_instructions?: components["schemas"]["PaymentInstructions"];
+            /**
+             * Format: uri
+             * @description PNG or JPEG up to 1 MB, sent as multipart; null clears it. Read back as the API path that serves it.
+             */
+            logo?: string | null;
+            reminders?: components["schemas"]["Reminders"];
             readonly is_active: boolean;
             readonly role: string | null;
             /** Format: date-time */
@@ -1693,6 +1816,8 @@ export interface components {
             dba_name?: string | number;
             registration_number?: string | number;
             tax_id?: string | number;
+            /** @description Same as tax_id */
+            kra_pin?: string | number;
             email?: string;
             phone?: string | number;
             website?: string;
@@ -1705,18 +1830,32 @@ export interface components {
             revenue_band?: string | number;
             currency?: string | number;
             timezone?: string | number;
+            payment_instructions?: components["schemas"]["PaymentInstructionsRequest"];
+            /**
+             * Format: binary
+             * @description PNG or JPEG up to 1 MB, sent as multipart; null clears it. Read back as the API path that serves it.
+             */
+            logo?: string | null;
+            reminders?: components["schemas"]["RemindersRequest"];
         };
         CallbackAck: {
             /** @description 0 accepts; a C2B000xx code rejects a C2B validation. */
             ResultCode: unknown;
             ResultDesc: string;
         };
+        /**
+         * @description * `email` - email
+         *     * `sms` - sms
+         *     * `whatsapp` - whatsapp
+         * @enum {string}
+         */
+        ChannelsEnum: "email" | "sms" | "whatsapp";
         ChatRequestRequest: {
             message: string | number;
             /** Format: int64 */
             conversation_id?: number | null;
             /** @description en, sw, or auto (the default): the reply is in the language of the question */
-            language?: components["schemas"]["LanguageD3cEnum"] | null;
+            language?: components["schemas"]["ReplyLanguageEnum"] | null;
         };
         ChatResponse: {
             conversation_id: number;
@@ -1729,7 +1868,7 @@ export interface components {
             };
             sources: components["schemas"]["Source"][];
             /** @description en or sw */
-            language: components["schemas"]["LanguageF0bEnum"];
+            language: components["schemas"]["LanguageEnum"];
             intent: string;
             provider: string;
         };
@@ -1737,7 +1876,7 @@ export interface components {
             readonly id: number;
             readonly title: string;
             /** @description en or sw */
-            readonly language: components["schemas"]["LanguageF0bEnum"];
+            readonly language: components["schemas"]["LanguageEnum"];
             readonly message_count: number;
             readonly last_message: string | null;
             /** Format: date-time */
@@ -1751,7 +1890,7 @@ export interface components {
             readonly id: number;
             readonly title: string;
             /** @description en or sw */
-            readonly language: components["schemas"]["LanguageF0bEnum"];
+            readonly language: components["schemas"]["LanguageEnum"];
             readonly message_count: number;
             readonly last_message: string | null;
             /** Format: date-time */
@@ -1960,7 +2099,7 @@ export interface components {
             as_of: string;
             currency: string;
             /** @description en or sw */
-            language: components["schemas"]["LanguageF0bEnum"];
+            language: components["schemas"]["LanguageEnum"];
             findings: components["schemas"]["Finding"][];
         };
         Invitation: {
@@ -2056,6 +2195,19 @@ export interface components {
              */
             tax_rate: string;
         };
+        /** @description A payment booked against an invoice; `id` and `transaction` name the income transaction. */
+        InvoicePayment: {
+            id: number;
+            /** Format: date */
+            date: string;
+            /** Format: decimal */
+            amount: string;
+            method: components["schemas"]["PaymentMethodEnum"];
+            reference: string;
+            /** @description The M-Pesa receipt number, or empty. */
+            mpesa_receipt: string;
+            transaction: number;
+        };
         InvoiceRequest: {
             customer: number;
             invoice_number?: string | number;
@@ -2068,9 +2220,7 @@ export interface components {
             items: components["schemas"]["InvoiceItemRequest"][];
         };
         /** @enum {string} */
-        LanguageD3cEnum: "en" | "sw" | "auto";
-        /** @enum {string} */
-        LanguageF0bEnum: "en" | "sw";
+        LanguageEnum: "en" | "sw";
         /**
          * @description * `en` - English
          *     * `sw` - Kiswahili
@@ -2135,7 +2285,7 @@ export interface components {
             readonly role: components["schemas"]["MessageRoleEnum"];
             readonly content: string;
             /** @description en or sw */
-            readonly language: components["schemas"]["LanguageF0bEnum"];
+            readonly language: components["schemas"]["LanguageEnum"];
             readonly intent: string;
             readonly data: unknown;
             readonly sources: unknown;
@@ -2514,6 +2664,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["UserSession"][];
         };
+        PasswordChangeRequest: {
+            old_password: string | number;
+            new_password: string | number;
+        };
+        PasswordResetConfirmRequest: {
+            uid: string | number;
+            token: string | number;
+            new_password: string | number;
+        };
+        PasswordResetRequestRequest: {
+            /** Format: email */
+            email: string;
+        };
         PatchedBudgetRequest: {
             category?: string | number;
             /** Format: decimal */
@@ -2536,6 +2699,8 @@ export interface components {
             dba_name?: string | number;
             registration_number?: string | number;
             tax_id?: string | number;
+            /** @description Same as tax_id */
+            kra_pin?: string | number;
             email?: string;
             phone?: string | number;
             website?: string;
@@ -2548,6 +2713,13 @@ export interface components {
             revenue_band?: string | number;
             currency?: string | number;
             timezone?: string | number;
+            payment_instructions?: components["schemas"]["PaymentInstructionsRequest"];
+            /**
+             * Format: binary
+             * @description PNG or JPEG up to 1 MB, sent as multipart; null clears it. Read back as the API path that serves it.
+             */
+            logo?: string | null;
+            reminders?: components["schemas"]["RemindersRequest"];
         };
         PatchedCustomerRequest: {
             name?: string | number;
@@ -2641,6 +2813,26 @@ export interface components {
             customer?: number | null;
             /** Format: binary */
             receipt?: string | null;
+        };
+        /** @description How a customer pays. `bank` is free text (up to 300 characters) or a BankDetails object. */
+        PaymentInstructions: {
+            /** @description 5 to 7 digits */
+            mpesa_paybill?: string;
+            /** @description 5 to 7 digits */
+            mpesa_till?: string;
+            account_hint?: string;
+            /** @description Free text of up to 300 characters, or {name, branch, account_name, account_number} */
+            bank?: unknown;
+        };
+        /** @description How a customer pays. `bank` is free text (up to 300 characters) or a BankDetails object. */
+        PaymentInstructionsRequest: {
+            /** @description 5 to 7 digits */
+            mpesa_paybill?: string | number;
+            /** @description 5 to 7 digits */
+            mpesa_till?: string | number;
+            account_hint?: string | number;
+            /** @description Free text of up to 300 characters, or {name, branch, account_name, account_number} */
+            bank?: unknown;
         };
         /**
          * @description * `cash` - Cash
@@ -2768,6 +2960,18 @@ export interface components {
          * @enum {string}
          */
         RegistrationStatusEnum: "pending" | "approved" | "rejected";
+        Reminders: {
+            days_before_due: number[];
+            days_after_due: number[];
+            channels: components["schemas"]["ChannelsEnum"][];
+        };
+        RemindersRequest: {
+            days_before_due: number[];
+            days_after_due: number[];
+            channels: components["schemas"]["ChannelsEnum"][];
+        };
+        /** @enum {string} */
+        ReplyLanguageEnum: "en" | "sw" | "auto";
         /**
          * @description * `low` - Low
          *     * `medium` - Medium
@@ -2799,7 +3003,7 @@ export interface components {
         SpeechRequestRequest: {
             text: string | number;
             /** @description en, sw, or auto (the default): the reply is in the language of the question */
-            language?: components["schemas"]["LanguageD3cEnum"] | null;
+            language?: components["schemas"]["ReplyLanguageEnum"] | null;
         };
         StkPushRequest: {
             invoice?: number | null;
@@ -3114,6 +3318,166 @@ export interface operations {
             };
             /** @description Not found, or not in the caller's businesses. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (such as a paid invoice, or a record still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body or the upload is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_password_reset_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (such as a paid invoice, or a record still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body or the upload is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_password_reset_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7166,6 +7530,109 @@ export interface operations {
             };
         };
     };
+    finance_invoices_duplicate_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-chosen key (visible ASCII, at most 64 characters). A repeat with the same key, user and business within 24 hours returns the first 2xx response with `Idempotent-Replayed: true` and creates nothing; the same key with another body is 409 `idempotency_conflict`, and while the first request runs 409 `idempotency_in_progress` with `Retry-After`. Error responses are not kept. */
+                "Idempotency-Key"?: string;
+                /** @description The active business. Optional when you belong to exactly one. */
+                "X-Business-ID"?: number;
+            };
+            path: {
+                /** @description A unique integer value identifying this invoice. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, the business or a switched-off module does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not in the caller's businesses. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (such as a paid invoice, or a record still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body or the upload is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     finance_invoices_mark_paid_create: {
         parameters: {
             query?: never;
@@ -7242,6 +7709,89 @@ export interface operations {
             };
             /** @description The body or the upload is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    finance_invoices_payments_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The active business. Optional when you belong to exactly one. */
+                "X-Business-ID"?: number;
+            };
+            path: {
+                /** @description A unique integer value identifying this invoice. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePayment"][];
+                };
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, the business or a switched-off module does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not in the caller's businesses. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10627,6 +11177,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BusinessRequest"];
+                "multipart/form-data": components["schemas"]["BusinessRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BusinessRequest"];
             };
         };
         responses: {
@@ -10809,6 +11361,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["BusinessRequest"];
+                "multipart/form-data": components["schemas"]["BusinessRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BusinessRequest"];
             };
         };
         responses: {
@@ -10999,6 +11553,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedBusinessRequest"];
+                "multipart/form-data": components["schemas"]["PatchedBusinessRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedBusinessRequest"];
             };
         };
         responses: {
@@ -11088,6 +11644,87 @@ export interface operations {
             };
         };
     };
+    users_businesses_logo_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this business. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                };
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, the business or a switched-off module does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not in the caller's businesses. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     users_businesses_transfer_ownership_create: {
         parameters: {
             query?: never;
@@ -11104,6 +11741,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransferOwnershipRequest"];
+                "multipart/form-data": components["schemas"]["TransferOwnershipRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferOwnershipRequest"];
             };
         };
         responses: {
@@ -12369,6 +13008,107 @@ export interface operations {
             };
             /** @description Not found, or not in the caller's businesses. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A service is unavailable (`database_unavailable`): retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    users_me_password_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-chosen key (visible ASCII, at most 64 characters). A repeat with the same key, user and business within 24 hours returns the first 2xx response with `Idempotent-Replayed: true` and creates nothing; the same key with another body is 409 `idempotency_conflict`, and while the first request runs 409 `idempotency_in_progress` with `Retry-After`. Error responses are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input (body, query, path or X-Business-ID) is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role, the business or a switched-off module does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not in the caller's businesses. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state (such as a paid invoice, or a record still in use). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body or the upload is too large. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
