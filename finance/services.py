@@ -22,6 +22,9 @@ from core.money import ZERO, format_money, quantize
 from core.services import business_object_create, business_object_delete, business_object_update
 from users.models import Business
 
+from .invoice_lines import invoice_snapshot as _invoice_snapshot
+from .invoice_lines import line_amounts as _line_amounts
+from .invoice_lines import write_items as _write_items
 from .models import (
     Budget,
     Invoice,
@@ -192,11 +195,6 @@ def business_timezone_changed(*, business: Business) -> None:
 # --- Invoices ----------------------------------------------------------------------------------
 
 
-def _line_amounts(quantity: Decimal, unit_price: Decimal, tax_rate: Decimal) -> tuple[Decimal, Decimal]:
-    line = quantize(quantity * unit_price)
-    return line, quantize(line * tax_rate / Decimal(100))
-
-
 def _next_number(*, business: Business, year: int) -> str:
     counter, _ = InvoiceCounter.objects.get_or_create(business=business, year=year)
     counter = InvoiceCounter.objects.select_for_update().get(pk=counter.pk)
@@ -209,49 +207,6 @@ def _next_number(*, business: Business, year: int) -> str:
     counter.last_number = number
     counter.save(update_fields=["last_number"])
     return candidate
-
-
-def _write_items(invoice: Invoice, items: list[dict[str, Any]]) -> None:
-    invoice.items.all().delete()
-    subtotal = tax_total = ZERO
-    rows = []
-    for position, item in enumerate(items):
-        quantity, unit_price = Decimal(item["quantity"]), Decimal(item["unit_price"])
-        tax_rate = Decimal(item.get("tax_rate") or 0)
-        line, tax = _line_amounts(quantity, unit_price, tax_rate)
-        subtotal += line
-        tax_total += tax
-        rows.append(
-            InvoiceItem(
-                business_id=invoice.business_id,
-                invoice=invoice,
-                description=item["description"],
-                quantity=quantity,
-                unit_price=unit_price,
-                tax_rate=tax_rate,
-                line_total=line,
-                tax_amount=tax,
-                position=position,
-            )
-        )
-    for row in rows:
-        _clean(row, exclude=["invoice", "business"])
-    check_money_range(subtotal=subtotal, tax_amount=tax_total, total_amount=subtotal + tax_total)
-    InvoiceItem.objects.bulk_create(rows)
-    invoice.subtotal, invoice.tax_amount, invoice.total_amount = subtotal, tax_total, subtotal + tax_total
-
-
-def _invoice_snapshot(invoice: Invoice) -> dict[str, Any]:
-    items = [
-        {
-            "description": i.description,
-            "quantity": str(i.quantity),
-            "unit_price": str(i.unit_price),
-            "tax_rate": str(i.tax_rate),
-        }
-        for i in invoice.items.all()
-    ]
-    return snapshot(invoice, extra={"items": items})
 
 
 def invoice_create(
