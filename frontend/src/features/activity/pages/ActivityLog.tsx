@@ -3,11 +3,10 @@ import { EmptyState, ErrorState, PageHeader, Pagination } from "@/components/com
 import { Card } from "@/components/ui/card";
 import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
-import { useList } from "@/lib/hooks";
+import { useActivityLogs } from "../api";
 import { translateDynamic, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { canAdmin } from "@/lib/roles";
-import type { ActivityLog as Log } from "@/lib/types";
 import { formatDateTime, humanize } from "@/lib/utils";
 import { useUrlFilters } from "@/lib/useFilters";
 import { useRole, useSession } from "@/stores/session";
@@ -33,7 +32,7 @@ export default function ActivityLog() {
   const role = useRole();
   const admin = canAdmin(role);
   const { page, setPage } = useUrlFilters([] as const);
-  const list = useList<Log>("core/activity-logs/", { page, page_size: PAGE_SIZE }, { enabled: admin });
+  const list = useActivityLogs(page, PAGE_SIZE, admin);
   const rows = list.data?.results ?? [];
 
   return (

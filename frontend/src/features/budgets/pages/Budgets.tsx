@@ -9,8 +9,8 @@ import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { api } from "@/lib/client";
-import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
+import { fieldError, formError } from "@/lib/hooks";
+import { useBudgets, useDeleteBudget, useSaveBudget } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { centsToString, formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
@@ -38,21 +38,19 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  const save = useBizMutation(
-    () => {
-      // Empty optional fields are left out: the server makes a budget without an end date last one period.
-      const { end_date, alert_threshold, ...rest } = form;
-      const body: Record<string, string | null> = { ...rest, amount: normalizeMoney(form.amount) ?? form.amount };
-      if (end_date) body.end_date = end_date;
-      else if (editing && budget?.end_date) body.end_date = null;
-      if (alert_threshold) body.alert_threshold = alert_threshold;
-      return editing ? api.patch<Budget>(`finance/budgets/${budget!.id}/`, body) : api.post<Budget>("finance/budgets/", body);
-    },
-    () => {
-      toast.success(editing ? t("budgets.updated") : t("budgets.created"));
-      onClose();
-    },
-  );
+  const save = useSaveBudget(budget, () => {
+    toast.success(editing ? t("budgets.updated") : t("budgets.created"));
+    onClose();
+  });
+  // Empty optional fields are left out: the server makes a budget without an end date last one period.
+  const body = () => {
+    const { end_date, alert_threshold, ...rest } = form;
+    const out: Record<string, string | null> = { ...rest, amount: normalizeMoney(form.amount) ?? form.amount };
+    if (end_date) out.end_date = end_date;
+    else if (editing && budget?.end_date) out.end_date = null;
+    if (alert_threshold) out.alert_threshold = alert_threshold;
+    return out;
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,7 +61,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
     const th = Number(form.alert_threshold);
     if (form.alert_threshold && (!Number.isFinite(th) || th <= 0 || th > 100)) errors.alert_threshold = t("budgets.err.threshold");
     setLocalErrors(errors);
-    if (!Object.keys(errors).length) save.mutate(undefined);
+    if (!Object.keys(errors).length) save.mutate(body());
   };
   const err = (k: string) => localErrors[k] ?? fieldError(save.error, k);
 
@@ -132,17 +130,14 @@ export default function Budgets() {
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
   const { page, setPage } = useUrlFilters([] as const);
-  const list = useList<Budget>("finance/budgets/", { page, page_size: 50 });
+  const list = useBudgets(page);
   const [editing, setEditing] = useState<Budget | null>(null);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Budget | null>(null);
-  const remove = useBizMutation(
-    (b: Budget) => api.del(`finance/budgets/${b.id}/`),
-    () => {
-      toast.success(t("budgets.deleted"));
-      setDeleting(null);
-    },
-  );
+  const remove = useDeleteBudget(() => {
+    toast.success(t("budgets.deleted"));
+    setDeleting(null);
+  });
   const admin = canAdmin(role);
   const rows = list.data?.results ?? [];
 

@@ -1,4 +1,3 @@
-import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, ArrowDownRight, ArrowUpRight, Lightbulb, Receipt, Sparkles, Wallet } from "lucide-react";
 import { lazy, Suspense, type ReactNode } from "react";
 import { Link } from "react-router-dom";
@@ -6,13 +5,13 @@ import { EmptyState, ErrorState, Money, PageHeader, UtilizationBar, utilizationP
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { api, bizKey } from "@/lib/client";
+import { useDashboard, useKaviInsights } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { formatMoney } from "@/lib/money";
 import { categoryLabel, labelOf, PAYMENT_METHODS, TRANSACTION_TYPES } from "@/lib/options";
 import { canWrite } from "@/lib/roles";
-import type { DashboardData, Transaction } from "@/lib/types";
+import type { Transaction } from "@/lib/types";
 import { cn, formatDate, humanize, resultsOf } from "@/lib/utils";
 import { useActiveBusiness, useRole, useSession } from "@/stores/session";
 import { useUi } from "@/stores/ui";
@@ -55,11 +54,7 @@ function Insights() {
   const role = useRole();
   const openKavi = useUi((s) => s.openKavi);
   const lang = useSession((s) => s.lang);
-  const insights = useQuery({
-    queryKey: bizKey("kavi/insights/", lang),
-    queryFn: () => api.get<unknown>("kavi/insights/", { language: lang }),
-    staleTime: 5 * 60_000,
-  });
+  const insights = useKaviInsights(lang);
   const items = resultsOf<Insight>(insights.data);
   return (
     <Card data-testid="insights">
@@ -133,10 +128,7 @@ export default function Dashboard() {
   usePageTitle(t("dash.title"));
   const business = useActiveBusiness();
   const currency = business?.currency || "KES";
-  const dash = useQuery({
-    queryKey: bizKey("users/dashboard/"),
-    queryFn: () => api.get<DashboardData>("users/dashboard/"),
-  });
+  const dash = useDashboard();
   const d = dash.data;
   const loading = dash.isPending;
   const v = (value: string | undefined) => (loading ? <Skeleton className="h-7 w-32" /> : formatMoney(value ?? "0.00", currency));

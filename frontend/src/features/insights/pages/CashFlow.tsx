@@ -1,4 +1,3 @@
-import { useQuery } from "@tanstack/react-query";
 import { Waves } from "lucide-react";
 import { lazy, Suspense, useMemo } from "react";
 import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
@@ -7,7 +6,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
-import { api, bizKey } from "@/lib/client";
+import { useCashFlows } from "../api";
 import { useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { moneyToCents } from "@/lib/money";
@@ -39,11 +38,7 @@ export default function CashFlow() {
   const dateFrom = values.date_from || defaultFrom();
   const dateTo = values.date_to || todayISO();
   const params = { period, date_from: dateFrom, date_to: dateTo };
-  const q = useQuery({
-    queryKey: bizKey("finance/cash-flows/", params),
-    queryFn: () => api.get<unknown>("finance/cash-flows/", params),
-    placeholderData: (prev) => prev,
-  });
+  const q = useCashFlows(params);
   const rows = useMemo(() => resultsOf<CashFlowRow>(q.data).map((r) => ({ ...r, label: labelFor(r, period) })), [q.data, period]);
 
   return (

@@ -6,13 +6,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
-import { api } from "@/lib/client";
-import { useBizMutation, useList } from "@/lib/hooks";
+import { useComputeCreditScore, useCreditScores } from "../api";
 import { interpolate, useT, type MessageKey } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { fractionToPercent, GRADE_BANDS, gradeTone, oldestFirst, SCORE_MAX, SCORE_MIN, scorePercent, trimDecimal, type Tone } from "@/lib/insights";
 import { canWrite } from "@/lib/roles";
-import type { CreditFactor, CreditImpact, CreditScore as Score } from "@/lib/types";
+import type { CreditFactor, CreditImpact } from "@/lib/types";
 import { cn, formatDate, formatDateTime } from "@/lib/utils";
 import { useRole, useSession } from "@/stores/session";
 
@@ -115,11 +114,8 @@ export default function CreditScore() {
   usePageTitle(t("nav.credit"));
   const role = useRole();
   const writer = canWrite(role);
-  const list = useList<Score>("finance/credit-scores/", { page_size: 24 });
-  const compute = useBizMutation(
-    () => api.post<Score>("finance/credit-scores/"),
-    () => toast.success(t("credit.done")),
-  );
+  const list = useCreditScores();
+  const compute = useComputeCreditScore(() => toast.success(t("credit.done")));
   const rows = list.data?.results ?? [];
   const latest = rows[0] ?? null;
   const points = useMemo(() => oldestFirst(rows).map((s) => ({ label: formatDate(s.created_at), score: s.score, grade: s.grade })), [rows]);

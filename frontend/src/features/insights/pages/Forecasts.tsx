@@ -7,8 +7,7 @@ import { Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
-import { api } from "@/lib/client";
-import { useBizMutation, useList } from "@/lib/hooks";
+import { useCreateForecast, useForecasts } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { accuracyFromMape, clampHorizon, forecastChartRows, HORIZON_DEFAULT, HORIZON_MAX, HORIZON_MIN, isNegative, lowestPeriod, methodKind } from "@/lib/insights";
@@ -205,11 +204,8 @@ export default function Forecasts() {
   const currency = business?.currency || "KES";
   const writer = canWrite(role);
   const [horizon, setHorizon] = useState(HORIZON_DEFAULT);
-  const list = useList<Forecast>("finance/forecasts/", { page_size: 1 });
-  const create = useBizMutation(
-    (months: number) => api.post<Forecast>("finance/forecasts/", { horizon_months: months }),
-    () => toast.success(t("fc.done")),
-  );
+  const list = useForecasts();
+  const create = useCreateForecast(() => toast.success(t("fc.done")));
   const latest = list.data?.results[0] ?? null;
   const run = () => create.mutate(horizon);
 

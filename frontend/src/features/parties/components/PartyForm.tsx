@@ -4,13 +4,12 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
-import { api } from "@/lib/client";
-import { fieldError, formError, useBizMutation } from "@/lib/hooks";
+import { fieldError, formError } from "@/lib/hooks";
+import { useSaveParty } from "../api";
 import { useT } from "@/lib/i18n";
 import type { Customer, Supplier } from "@/lib/types";
 
 type Kind = "customer" | "supplier";
-const PATHS: Record<Kind, string> = { customer: "users/customers/", supplier: "finance/suppliers/" };
 
 interface Props {
   kind: Kind;
@@ -36,28 +35,25 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
   });
   const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  const save = useBizMutation(
-    () => {
-      const { category, payment_terms_days, ...common } = form;
-      const body: Record<string, unknown> = { ...common };
-      if (kind === "supplier") {
-        body.category = category;
-        body.payment_terms_days = payment_terms_days === "" ? null : Number(payment_terms_days);
-      }
-      const path = editing ? `${PATHS[kind]}${party!.id}/` : PATHS[kind];
-      return api.request<Customer>(path, { method: editing ? "PATCH" : "POST", json: body });
-    },
-    (saved) => {
-      toast.success(t(`parties.${kind}.${editing ? "updated" : "added"}`));
-      onSaved?.(saved);
-      onClose();
-    },
-  );
+  const save = useSaveParty(kind, party?.id, (saved) => {
+    toast.success(t(`parties.${kind}.${editing ? "updated" : "added"}`));
+    onSaved?.(saved);
+    onClose();
+  });
+  const body = () => {
+    const { category, payment_terms_days, ...common } = form;
+    const out: Record<string, unknown> = { ...common };
+    if (kind === "supplier") {
+      out.category = category;
+      out.payment_terms_days = payment_terms_days === "" ? null : Number(payment_terms_days);
+    }
+    return out;
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     e.stopPropagation();
-    save.mutate(undefined);
+    save.mutate(body());
   };
   const err = (k: string) => fieldError(save.error, k);
 

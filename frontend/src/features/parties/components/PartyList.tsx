@@ -10,8 +10,7 @@ import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { api } from "@/lib/client";
-import { useBizMutation, useList } from "@/lib/hooks";
+import { useDeleteParty, useParties } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { canAdmin, canWrite } from "@/lib/roles";
@@ -25,20 +24,16 @@ const PAGE_SIZE = 25;
 export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
   const t = useT();
   const role = useRole();
-  const path = kind === "customer" ? "users/customers/" : "finance/suppliers/";
   const { values, page, setFilter, setPage } = useUrlFilters(["search"] as const);
   const [search, setSearch] = useSearchBox(values.search, (v) => setFilter({ search: v }));
-  const list = useList<Supplier>(path, { page, page_size: PAGE_SIZE, search: values.search, ordering: "name" });
+  const list = useParties(kind, { page, pageSize: PAGE_SIZE, search: values.search });
   const [editing, setEditing] = useState<Supplier | null>(null);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Supplier | null>(null);
-  const remove = useBizMutation(
-    (p: Supplier) => api.del(`${path}${p.id}/`),
-    () => {
-      toast.success(t(kind === "customer" ? "parties.customer.deleted" : "parties.supplier.deleted"));
-      setDeleting(null);
-    },
-  );
+  const remove = useDeleteParty(kind, () => {
+    toast.success(t(kind === "customer" ? "parties.customer.deleted" : "parties.supplier.deleted"));
+    setDeleting(null);
+  });
   const rows = list.data?.results ?? [];
   const writer = canWrite(role);
   const admin = canAdmin(role);

@@ -1,4 +1,3 @@
-import { useQuery } from "@tanstack/react-query";
 import { MailPlus, ShieldCheck, Trash2, Users } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { EmptyState, ErrorState, PageHeader, StatusBadge } from "@/components/common";
@@ -12,13 +11,13 @@ import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { api, bizKey } from "@/lib/client";
-import { fieldError, formError, useBizMutation } from "@/lib/hooks";
+import { fieldError, formError } from "@/lib/hooks";
+import { useChangeRole, useInvitations, useInvite, useMemberships, useRemoveMember, useWithdrawInvitation } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { ROLES } from "@/lib/options";
 import { canAdmin } from "@/lib/roles";
-import type { Invitation, Membership, Paginated, Role } from "@/lib/types";
+import type { Invitation, Membership, Role } from "@/lib/types";
 import { formatDate, humanize, resultsOf } from "@/lib/utils";
 import { useRole, useSession } from "@/stores/session";
 
@@ -26,16 +25,13 @@ function InviteForm() {
   const t = useT();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("staff");
-  const invite = useBizMutation(
-    () => api.post<Invitation>("users/invitations/", { email: email.trim(), role }),
-    (inv) => {
-      toast.success(interpolate(t("team.invited"), { email: inv.email ?? email }));
-      setEmail("");
-    },
-  );
+  const invite = useInvite((inv) => {
+    toast.success(interpolate(t("team.invited"), { email: inv.email ?? email }));
+    setEmail("");
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    invite.mutate(undefined);
+    invite.mutate({ email: email.trim(), role });
   };
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_200px_auto] sm:items-start" noValidate data-testid="invite-form">
@@ -67,33 +63,20 @@ export default function Team() {
   const role = useRole();
   const me = useSession((s) => s.user);
   const admin = canAdmin(role);
-  const members = useQuery({ queryKey: bizKey("users/memberships/"), queryFn: () => api.get<Paginated<Membership>>("users/memberships/", { page_size: 200 }) });
-  const invitations = useQuery({
-    queryKey: bizKey("users/invitations/"),
-    queryFn: () => api.get<Paginated<Invitation>>("users/invitations/", { page_size: 200 }),
-    enabled: admin,
-  });
+  const members = useMemberships();
+  const invitations = useInvitations(admin);
   const [removing, setRemoving] = useState<Membership | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
 
-  const changeRole = useBizMutation(
-    (v: { id: number; role: Role }) => api.patch<Membership>(`users/memberships/${v.id}/`, { role: v.role }),
-    () => toast.success(t("team.roleUpdated")),
-  );
-  const remove = useBizMutation(
-    (m: Membership) => api.del(`users/memberships/${m.id}/`),
-    () => {
-      toast.success(t("team.memberRemoved"));
-      setRemoving(null);
-    },
-  );
-  const revoke = useBizMutation(
-    (i: Invitation) => api.del(`users/invitations/${i.id}/`),
-    () => {
-      toast.success(t("team.invitationWithdrawn"));
-      setRevoking(null);
-    },
-  );
+  const changeRole = useChangeRole(() => toast.success(t("team.roleUpdated")));
+  const remove = useRemoveMember(() => {
+    toast.success(t("team.memberRemoved"));
+    setRemoving(null);
+  });
+  const revoke = useWithdrawInvitation(() => {
+    toast.success(t("team.invitationWithdrawn"));
+    setRevoking(null);
+  });
 
   const memberRows = resultsOf<Membership>(members.data);
   const inviteRows = resultsOf<Invitation>(invitations.data);
