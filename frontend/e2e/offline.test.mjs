@@ -144,7 +144,8 @@ describe("offline first", { concurrency: false }, () => {
     handle.assertClean("online dashboard");
 
     await context.setOffline(true);
-    await page.reload();
+    const shell = await page.reload();
+    assert.ok(shell?.fromServiceWorker(), "the service worker answered the offline reload with the cached app shell");
     await settle(page, "page-dashboard");
     const banner = page.getByRole("status").filter({ has: page.getByTestId("offline-note") });
     await banner.waitFor();
