@@ -271,6 +271,28 @@ describe("offline first", { concurrency: false }, () => {
     handle.assertClean("a refused offline record");
   });
 
+  test("an expense recorded online is sent with an Idempotency-Key too", async () => {
+    const { page } = handle;
+    const online = `Airtime top-up ${RUN}`;
+    await page.getByTestId("create-transaction").click();
+    const dialog = page.getByTestId("transaction-dialog");
+    await dialog.waitFor();
+    assert.equal(await page.getByTestId("tx-offline-note").count(), 0, "no offline note while online");
+    await page.getByTestId("tx-type").selectOption("expense");
+    await page.getByTestId("tx-amount").fill("250.00");
+    await page.getByTestId("tx-description").fill(online);
+    await page.getByTestId("tx-date").fill("2026-03-07");
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === "POST" && r.url() === `${BASE_URL}/api/v1/finance/transactions/`),
+      page.getByTestId("transaction-save").click(),
+    ]);
+    assert.match(request.headers()["idempotency-key"] ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("transaction-row").filter({ hasText: online }).waitFor();
+    assert.equal(await page.getByTestId("outbox-item").count(), 0, "an online save doesn't go through the outbox");
+    handle.assertClean("recording an expense online");
+  });
+
   test("signing out wipes the data saved for offline use, so the next person on the phone sees none", async () => {
     const { page } = handle;
     assert.ok((await savedSnapshots(page)) > 0, "data was saved while signed in");
