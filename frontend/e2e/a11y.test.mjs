@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
-import { BASE_URL, DESKTOP, MOBILE, launch, loginInUi, newPage, waitForServer } from "./lib.mjs";
+import { DESKTOP, MOBILE, launch, loginInUi, newPage, waitForServer } from "./lib.mjs";
 import { open, ownerPages, seedOwner } from "./owner-pages.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

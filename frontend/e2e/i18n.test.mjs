@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadDictionaries } from "./dictionary.mjs";
-import { BASE_URL, DESKTOP, launch, loginInUi, newPage, settlePage, waitForServer } from "./lib.mjs";
+import { DESKTOP, launch, loginInUi, newPage, settlePage, waitForServer } from "./lib.mjs";
 import { open, ownerPages, seedOwner } from "./owner-pages.mjs";
 
 let browser;

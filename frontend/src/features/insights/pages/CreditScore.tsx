@@ -1,5 +1,5 @@
 import { Gauge, Minus, RefreshCw, TrendingDown, TrendingUp, type LucideIcon } from "lucide-react";
-import { lazy, Suspense, useMemo } from "react";
+import { lazy, Suspense } from "react";
 import { EmptyState, ErrorState, PageHeader, RunStatus } from "@/components/common";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -118,7 +118,8 @@ export default function CreditScore() {
   const compute = useComputeCreditScore(() => toast.success(t("credit.done")));
   const rows = list.data?.results ?? [];
   const latest = rows[0] ?? null;
-  const points = useMemo(() => oldestFirst(rows).map((s) => ({ label: formatDate(s.created_at), score: s.score, grade: s.grade })), [rows]);
+  // Cheap to build; not memoised so the dates follow a language change.
+  const points = oldestFirst(rows).map((s) => ({ label: formatDate(s.created_at), score: s.score, grade: s.grade }));
   const button = (
     <Button size="sm" onClick={() => compute.mutate(undefined)} loading={compute.isPending} data-testid="create-credit-score">
       {!compute.isPending && (latest ? <RefreshCw /> : <Gauge />)} {t(latest ? "credit.recompute" : "credit.compute")}
