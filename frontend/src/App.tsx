@@ -7,10 +7,10 @@ import { useMe } from "@/lib/hooks";
 import RouteError from "@/features/shell/pages/RouteError";
 import { useSession } from "@/stores/session";
 
-const Login = lazy(() => import("@/pages/auth/Login"));
-const Register = lazy(() => import("@/pages/auth/Register"));
-const InvitationAccept = lazy(() => import("@/pages/auth/InvitationAccept"));
-const CreateBusiness = lazy(() => import("@/pages/auth/CreateBusiness"));
+const Login = lazy(() => import("@/features/auth/pages/Login"));
+const Register = lazy(() => import("@/features/auth/pages/Register"));
+const InvitationAccept = lazy(() => import("@/features/auth/pages/InvitationAccept"));
+const CreateBusiness = lazy(() => import("@/features/auth/pages/CreateBusiness"));
 const Dashboard = lazy(() => import("@/features/dashboard/pages/Dashboard"));
 const Transactions = lazy(() => import("@/features/transactions/pages/Transactions"));
 const Invoices = lazy(() => import("@/features/invoices/pages/Invoices"));

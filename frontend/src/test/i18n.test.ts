@@ -12,7 +12,7 @@ const { en, interpolate, messageKeys, SAME_IN_BOTH, sw, translate } = await impo
 const { labelOf, PAYMENT_METHODS, statusLabel } = await import("@/lib/options");
 const { formatDate, formatMonth } = await import("@/lib/utils");
 const { useSession } = await import("@/stores/session");
-const { safeNext } = await import("@/pages/auth/AuthLayout");
+const { safeNext } = await import("@/features/auth/pages/AuthLayout");
 
 describe("i18n", () => {
   it("translates navigation, buttons and the KAVI panel into Swahili", () => {

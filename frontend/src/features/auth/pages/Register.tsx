@@ -1,13 +1,12 @@
-import { useMutation } from "@tanstack/react-query";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { api, queryClient } from "@/lib/client";
+import { queryClient } from "@/lib/client";
+import { useRegister } from "../api";
 import { fieldError, formError } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
-import type { Me } from "@/lib/types";
 import { useSession } from "@/stores/session";
 import { AuthLayout, safeNext } from "./AuthLayout";
 
@@ -23,26 +22,19 @@ export default function Register() {
   const next = safeNext(params.get("next"));
   const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  const register = useMutation({
-    mutationFn: async () => {
-      const payload = { ...form, email: form.email.trim() };
-      await api.post("users/register/", payload, { auth: false, business: false });
-      return api.login<Me>(payload.email, payload.password);
-    },
-    onSuccess: (data) => {
-      queryClient.clear();
-      if (data.user) {
-        queryClient.setQueryData(["me"], data.user);
-        if (Array.isArray(data.user.memberships)) setUser(data.user);
-      }
-      signedIn();
-      navigate(next ?? "/onboarding", { replace: true });
-    },
+  const register = useRegister((data) => {
+    queryClient.clear();
+    if (data.user) {
+      queryClient.setQueryData(["me"], data.user);
+      if (Array.isArray(data.user.memberships)) setUser(data.user);
+    }
+    signedIn();
+    navigate(next ?? "/onboarding", { replace: true });
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    register.mutate();
+    register.mutate({ ...form, email: form.email.trim() });
   };
 
   return (

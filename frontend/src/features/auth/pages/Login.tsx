@@ -1,14 +1,13 @@
-import { useMutation } from "@tanstack/react-query";
 import { Info } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { api, queryClient } from "@/lib/client";
+import { queryClient } from "@/lib/client";
+import { useLogin } from "../api";
 import { fieldError, formError } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
-import type { Me } from "@/lib/types";
 import { useSession } from "@/stores/session";
 import { AuthLayout, safeNext } from "./AuthLayout";
 
@@ -25,22 +24,19 @@ export default function Login() {
   const from = (location.state as { from?: string } | null)?.from;
   const next = safeNext(params.get("next")) ?? safeNext(from) ?? "/";
 
-  const login = useMutation({
-    mutationFn: () => api.login<Me>(email.trim(), password),
-    onSuccess: (data) => {
-      queryClient.clear();
-      if (data.user) {
-        queryClient.setQueryData(["me"], data.user);
-        if (Array.isArray(data.user.memberships)) setUser(data.user);
-      }
-      signedIn();
-      navigate(next, { replace: true });
-    },
+  const login = useLogin((data) => {
+    queryClient.clear();
+    if (data.user) {
+      queryClient.setQueryData(["me"], data.user);
+      if (Array.isArray(data.user.memberships)) setUser(data.user);
+    }
+    signedIn();
+    navigate(next, { replace: true });
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    login.mutate();
+    login.mutate({ email: email.trim(), password });
   };
 
   const registerHref = params.get("next") ? `/register?next=${encodeURIComponent(params.get("next") ?? "")}` : "/register";

@@ -1,13 +1,12 @@
-import { useMutation } from "@tanstack/react-query";
 import { MailCheck } from "lucide-react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
-import { api, queryClient } from "@/lib/client";
+import { queryClient } from "@/lib/client";
+import { useAcceptInvitation } from "../api";
 import { errorMessage } from "@/lib/api";
 import { useMe } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
-import type { Me } from "@/lib/types";
 import { useSession } from "@/stores/session";
 import { AuthLayout } from "./AuthLayout";
 
@@ -24,22 +23,12 @@ export default function InvitationAccept() {
   useMe(authed);
   const here = `/invitations/accept?token=${encodeURIComponent(token)}`;
 
-  const accept = useMutation({
-    mutationFn: async () => {
-      const before = new Set(user?.memberships.map((m) => m.business.id) ?? []);
-      const result = await api.post<{ business?: { id: number } | number; business_id?: number }>("users/invitations/accept/", { token }, { business: false });
-      const me = await api.get<Me>("users/me/", undefined, { business: false });
-      const fromResult = typeof result?.business === "number" ? result.business : result?.business?.id ?? result?.business_id;
-      const joined = fromResult ?? me.memberships.find((m) => !before.has(m.business.id))?.business.id ?? null;
-      return { me, joined };
-    },
-    onSuccess: ({ me, joined }) => {
-      queryClient.clear();
-      queryClient.setQueryData(["me"], me);
-      setUser(me);
-      if (joined) setBusiness(joined);
-      navigate("/", { replace: true });
-    },
+  const accept = useAcceptInvitation(({ me, joined }) => {
+    queryClient.clear();
+    queryClient.setQueryData(["me"], me);
+    setUser(me);
+    if (joined) setBusiness(joined);
+    navigate("/", { replace: true });
   });
 
   if (!token) {
@@ -75,7 +64,7 @@ export default function InvitationAccept() {
           {t("auth.invite.accept")}
         </div>
         <FormError message={accept.error ? errorMessage(accept.error) : null} />
-        <Button onClick={() => accept.mutate()} loading={accept.isPending} data-testid="invite-accept" className="w-full">
+        <Button onClick={() => accept.mutate({ token, before: new Set(user?.memberships.map((m) => m.business.id) ?? []) })} loading={accept.isPending} data-testid="invite-accept" className="w-full">
           {t("btn.acceptInvitation")}
         </Button>
       </div>

@@ -1,13 +1,12 @@
-import { useMutation } from "@tanstack/react-query";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { api, queryClient } from "@/lib/client";
+import { queryClient } from "@/lib/client";
+import { useCreateBusiness } from "../api";
 import { fieldError, formError } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
-import type { Business, Me } from "@/lib/types";
 import { useSession } from "@/stores/session";
 import { AuthLayout } from "./AuthLayout";
 
@@ -25,24 +24,16 @@ export default function CreateBusiness() {
   const [form, setForm] = useState({ legal_name: "", dba_name: "", industry: "", phone: "", email: "", currency: "KES", timezone: "Africa/Nairobi", country: "KE" });
   const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  const create = useMutation({
-    mutationFn: async () => {
-      const payload = Object.fromEntries(Object.entries(form).filter(([, v]) => v.trim() !== ""));
-      const business = await api.post<Business>("users/businesses/", payload, { business: false });
-      const me = await api.get<Me>("users/me/", undefined, { business: false });
-      return { business, me };
-    },
-    onSuccess: ({ business, me }) => {
-      queryClient.setQueryData(["me"], me);
-      setUser(me);
-      setBusiness(business.id);
-      navigate("/", { replace: true });
-    },
+  const create = useCreateBusiness(({ business, me }) => {
+    queryClient.setQueryData(["me"], me);
+    setUser(me);
+    setBusiness(business.id);
+    navigate("/", { replace: true });
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate();
+    create.mutate(Object.fromEntries(Object.entries(form).filter(([, v]) => v.trim() !== "")));
   };
 
   return (
