@@ -245,6 +245,10 @@ describe("an owner works with invoices", { concurrency: false }, () => {
     await page.getByTestId("invoice-edit-reason").waitFor();
     assert.equal(await page.getByTestId("invoice-edit").count(), 0);
     assert.equal(await page.getByTestId("invoice-payment").count(), 2);
+    // The edit address itself explains rather than redirecting.
+    await page.goto(`${BASE_URL}/invoices/${seed.draft.id}/edit`);
+    await page.getByTestId("invoice-not-allowed").waitFor();
+    assert.match(await page.getByTestId("invoice-not-allowed").innerText(), /paid invoice can't be edited/);
     owner.assertClean("a paid invoice");
   });
 

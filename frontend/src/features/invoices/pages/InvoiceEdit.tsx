@@ -1,4 +1,4 @@
-import { Navigate, useNavigate, useParams } from "react-router-dom";
+import { useNavigate, useParams } from "react-router-dom";
 import { ErrorState } from "@/components/common";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -10,6 +10,7 @@ import { usePageTitle } from "@/lib/usePageTitle";
 import { useActiveBusiness, useRole } from "@/stores/session";
 import { useInvoice, useUpdateInvoice } from "../api";
 import { InvoiceForm } from "../components/InvoiceForm";
+import { NotAllowed } from "../components/NotAllowed";
 
 /** Editing an invoice: a draft fully, a sent or partly paid one its items, due date and notes. */
 export default function InvoiceEdit() {
@@ -42,8 +43,14 @@ export default function InvoiceEdit() {
       </Card>
     );
   }
-  // Viewers, and invoices that are closed, go back to the invoice, where the reason is shown.
-  if (!canWrite(role) || inv.status === "paid" || inv.status === "cancelled") return <Navigate to={`/invoices/${inv.id}`} replace />;
+  const reason = !canWrite(role)
+    ? t("msg.noPermission")
+    : inv.status === "paid"
+      ? t("invoices.detail.editPaid")
+      : inv.status === "cancelled"
+        ? t("invoices.detail.editCancelled")
+        : null;
+  if (reason) return <NotAllowed title={title} reason={reason} backTo={`/invoices/${inv.id}`} />;
 
   return (
     <InvoiceForm

@@ -1,4 +1,4 @@
-import { Navigate, useNavigate } from "react-router-dom";
+import { useNavigate } from "react-router-dom";
 import { toast } from "@/components/ui/toast";
 import { interpolate, useT } from "@/lib/i18n";
 import { canWrite } from "@/lib/roles";
@@ -6,6 +6,7 @@ import { usePageTitle } from "@/lib/usePageTitle";
 import { useActiveBusiness, useRole } from "@/stores/session";
 import { useCreateInvoice } from "../api";
 import { InvoiceForm } from "../components/InvoiceForm";
+import { NotAllowed } from "../components/NotAllowed";
 
 export default function InvoiceNew() {
   const t = useT();
@@ -18,7 +19,7 @@ export default function InvoiceNew() {
     navigate(`/invoices/${inv.id}`, { replace: true });
   });
 
-  if (!canWrite(role)) return <Navigate to="/invoices" replace />;
+  if (!canWrite(role)) return <NotAllowed title={t("btn.newInvoice")} reason={t("msg.noPermission")} backTo="/invoices" />;
 
   return (
     <InvoiceForm
