@@ -152,6 +152,8 @@ describe("an owner works with invoices", { concurrency: false }, () => {
 
   test("Send shows the invoice as the customer will see it, then sends it", async () => {
     const { page } = owner;
+    // How customers pay, as the settings page sets it: the preview says it with the invoice number.
+    await call(`users/businesses/${seed.business}/`, { method: "PATCH", json: { payment_instructions: { mpesa_paybill: "600987" } } });
     await openInvoice(page, seed.draft.id);
     await page.getByTestId("invoice-send").click();
     const preview = page.getByTestId("invoice-preview");
@@ -161,6 +163,7 @@ describe("an owner works with invoices", { concurrency: false }, () => {
     assert.equal(await preview.getByTestId("preview-item").count(), 2);
     assert.equal(cents(await preview.getByTestId("preview-total").innerText()), 2312000n);
     assert.match(await preview.getByTestId("preview-due").innerText(), /16 Mar 2026/);
+    assert.equal(await preview.getByTestId("preview-how-to-pay").innerText(), `Pay with M-Pesa: Paybill 600987, Account ${seed.draft.invoice_number}`);
     await axe(page, "the send preview");
     // Cancel sends nothing.
     await page.getByTestId("invoice-preview-cancel").click();
