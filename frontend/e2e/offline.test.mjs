@@ -169,6 +169,19 @@ describe("offline first", { concurrency: false }, () => {
     );
     assert.equal(await page.getByTestId("error-state").count(), 0, "no error page");
     assert.ok(await page.getByTestId("offline-banner").isVisible(), "the offline banner stays");
+
+    // Every other page in the navigation settles too: its saved data or the offline state.
+    const navIds = await page.locator('aside nav a[data-testid^="nav-"]').evaluateAll((links) => links.map((a) => a.getAttribute("data-testid")));
+    assert.ok(navIds.length >= 5, `the navigation is there: ${navIds}`);
+    for (const id of navIds) {
+      await page.locator(`aside [data-testid="${id}"]`).click();
+      await page
+        .waitForFunction(() => !document.querySelector('[data-testid="loading"], [data-testid="page-loading"], [data-testid="app-loading"], main [aria-busy="true"]'), null, { timeout: 8_000 })
+        .catch(() => assert.fail(`${id}: still showing loading placeholders offline`));
+      assert.equal(await page.getByTestId("error-state").count(), 0, `${id}: no error page offline`);
+    }
+    await page.locator('aside [data-testid="nav-transactions"]').click();
+    await page.getByTestId("page-transactions").waitFor();
     dropExpectedErrors({ offline: true });
     handle.assertClean("opening Transactions offline");
   });

@@ -34,6 +34,8 @@ export const api = createApiClient({
  * (restored from IndexedDB) shows it and doesn't try to refetch until the connection is back.
  */
 const refetchWhenOnline = (query: Query) => onlineManager.isOnline() || query.state.data === undefined;
+// TanStack assumes "online" until an event says otherwise; a page opened offline starts offline.
+if (typeof navigator !== "undefined" && navigator.onLine === false) onlineManager.setOnline(false);
 
 export const queryClient = new QueryClient({
   defaultOptions: {
