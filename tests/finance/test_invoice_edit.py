@@ -2,9 +2,11 @@
 and the payments booked against it."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from core.exceptions import ConflictError
 from core.models import ActivityLog
@@ -250,3 +252,47 @@ def test_roles_and_other_businesses(business, staff, viewer, make_api, customer)
     assert stranger.patch(f"{URL}{invoice['id']}/", {"notes": "x"}).status_code == 404
     assert stranger.post(f"{URL}{invoice['id']}/duplicate/").status_code == 404
     assert Invoice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_holding_the_invoice_lock_makes_the_edit_wait(business, staff, customer, make_api):
+    """A payment and an edit at once: the edit waits for the payment's row lock, then sees what was
+    paid, so the total can't be cut below it in the gap."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that serves concurrent connections")
+    invoice = sent(make_api(staff, business), customer)  # 8700.00
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def pay() -> None:
+        try:
+            with transaction.atomic():
+                held = Invoice.objects.select_for_update().get(pk=invoice["id"])
+                locked.set()
+                release.wait(5)
+                services.invoice_mark_paid(instance=held, actor=staff, amount=Decimal("5000.00"))
+        finally:
+            connection.close()
+
+    def edit() -> None:
+        try:
+            stale = Invoice.objects.get(pk=invoice["id"])  # read before the payment lands
+            services.invoice_update(instance=stale, actor=staff, data={"items": [{**LINE, "quantity": "1"}]})
+            outcome["result"] = "saved"
+        except ConflictError as exc:
+            outcome["result"] = exc.code
+        finally:
+            connection.close()
+
+    payer = threading.Thread(target=pay)
+    payer.start()
+    assert locked.wait(5)
+    editor = threading.Thread(target=edit)
+    editor.start()
+    editor.join(0.5)
+    assert editor.is_alive(), "the edit waits for the payment's lock"
+    release.set()
+    payer.join(5)
+    editor.join(5)
+    assert outcome == {"result": "invoice_total_below_paid"}
+    stored = Invoice.objects.get(pk=invoice["id"])
+    assert (stored.total_amount, stored.amount_paid) == (Decimal("8700.00"), Decimal("5000.00"))
