@@ -64,8 +64,13 @@ before(async () => {
   // The language control a shop owner uses, then a reload: the choice must stick.
   await open(handle.page, "/profile");
   await handle.page.getByTestId("profile-language").selectOption("sw");
+  const refreshed = handle.page.waitForResponse((r) => r.url().endsWith("/api/v1/users/me/") && r.request().method() === "GET" && r.ok());
   await handle.page.getByTestId("profile-save").click();
   await handle.page.waitForFunction(() => document.documentElement.innerText.includes("Dashibodi"));
+  // The saved profile refreshes the signed-in user; the app keeps the last data seen for offline use
+  // and writes it at most once a second, so let that write land before reloading.
+  await refreshed;
+  await handle.page.waitForTimeout(1_500);
   await handle.page.reload();
   await settlePage(handle.page);
 });
