@@ -2,42 +2,28 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
 import { api, bizKey, invalidateBusiness, queryClient } from "@/lib/client";
+import type { components } from "@/api/schema";
 import type { Paginated } from "@/lib/types";
+
+type Schemas = components["schemas"];
 
 export type BankDetails = { name?: string; branch?: string; account_name?: string; account_number?: string };
 
-export interface PaymentInstructions {
-  mpesa_paybill?: string;
-  mpesa_till?: string;
-  account_hint?: string;
-  bank?: string | BankDetails;
-}
+/** The schema types `bank` loosely (free text or an object): narrowed here. */
+export type PaymentInstructions = Omit<Schemas["PaymentInstructions"], "bank"> & { bank?: string | BankDetails };
 
-export type ReminderChannel = "email" | "sms" | "whatsapp";
+export type ReminderChannel = Schemas["ChannelsEnum"];
+export type Reminders = Schemas["Reminders"];
 
-export interface Reminders {
-  days_before_due: number[];
-  days_after_due: number[];
-  channels: ReminderChannel[];
-}
-
-/** The business as its settings page reads it (written here rather than from the generated schema,
- * whose JSON fields are looser than what the API checks). */
-export interface BusinessSettings {
-  id: number;
-  legal_name: string;
+/** The business as its settings page reads it: the generated type, with what the API always returns. */
+export type BusinessSettings = Omit<Schemas["Business"], "payment_instructions" | "reminders" | "logo" | "kra_pin" | "dba_name" | "role"> & {
   dba_name: string;
-  address?: string;
-  phone?: string;
-  email?: string;
-  tax_id?: string;
   kra_pin: string;
   payment_instructions: PaymentInstructions;
   reminders: Reminders;
-  updated_at: string;
   /** the API path that serves the logo, or null */
   logo: string | null;
-}
+};
 
 export type BusinessSettingsInput = Partial<
   Pick<BusinessSettings, "legal_name" | "dba_name" | "address" | "phone" | "email" | "kra_pin" | "payment_instructions" | "reminders">

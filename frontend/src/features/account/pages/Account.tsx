@@ -217,7 +217,8 @@ function SessionRow({ session }: { session: UserSession }) {
           variant="outline"
           size="sm"
           loading={revoke.isPending}
-          aria-label={interpolate(t("account.sessions.revokeLabel"), { device: name })}
+          // The visible text first: a spoken command ("Sign out this device") still finds the button.
+          aria-label={`${t("account.sessions.revoke")} (${name})`}
           onClick={() => revoke.mutate(session.id, { onSuccess: () => toast.success(t("account.sessions.revoked")) })}
           data-testid="session-revoke"
         >
