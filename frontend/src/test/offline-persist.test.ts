@@ -28,6 +28,8 @@ describe("saved query data for offline use", () => {
     expect(restored.getQueryData(["me"])).toEqual({ id: 7, email: "wanjiru@example.co.ke" });
     expect(restored.getQueryData(["biz", 3, "users/dashboard/"])).toEqual({ balance: "15450.50" });
     expect(restored.getQueryData(["biz", 4, "users/dashboard/"])).toBeUndefined();
+    // Restored data is shown but never taken for fresh: online, it is fetched again on mount.
+    expect(restored.getQueryState(["me"])?.isInvalidated).toBe(true);
   });
 
   it("gives another user or another business nothing", async () => {

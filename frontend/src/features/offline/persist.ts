@@ -38,6 +38,9 @@ export async function restoreQueries(client: QueryClient, scope: Scope): Promise
     return false;
   }
   hydrate(client, snap.state as DehydratedState);
+  // Shown at once, but never taken for fresh: online, every restored query is fetched again on
+  // mount (the signed-in user's language or role may have changed since it was saved).
+  await client.invalidateQueries({ refetchType: "none" });
   return true;
 }
 
