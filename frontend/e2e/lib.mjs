@@ -248,7 +248,7 @@ const CONTROLS = 'button, a[href], [role="button"], [role="link"], [role="menuit
 
 /**
  * The page's enabled, visible controls (buttons, links, menu items, tabs), one per role + accessible
- * name, in page order: the page's own first, then the shell's (navigation, header, floating button).
+ * name (or per data-testid, so a table's row actions count once), in page order: the page's own first, then the shell's (navigation, header, floating button).
  * Each is tagged with data-clickall="<index>" for `page.locator('[data-clickall="<index>"]')`.
  */
 export async function collectControls(page) {
@@ -278,7 +278,9 @@ export async function collectControls(page) {
       const tag = el.tagName.toLowerCase();
       const role = el.getAttribute("role") || (tag === "a" ? "link" : "button");
       const name = nameOf(el);
-      const key = `${role}|${name}`;
+      // Identical controls: the same role and accessible name, or the same test id (one per table row).
+      const testId = el.getAttribute("data-testid");
+      const key = testId ? `${role}|#${testId}` : `${role}|${name}`;
       if (seen.has(key)) return;
       seen.add(key);
       el.setAttribute("data-clickall", String(index));
@@ -288,7 +290,10 @@ export async function collectControls(page) {
         const u = new URL(href, location.href);
         external = u.origin !== location.origin;
       }
-      out.push({ index, role, name, key, occurrence: 0, href, external, target: el.getAttribute("target"), scope: el.closest("main") ? "page" : "shell", testId: el.getAttribute("data-testid") });
+      // A control drawn 1 px small until focused (a skip link) is clicked after focusing it, as a keyboard user would.
+      const r = el.getBoundingClientRect();
+      const focusFirst = r.width <= 2 || r.height <= 2;
+      out.push({ index, role, name, key, occurrence: 0, href, external, focusFirst, target: el.getAttribute("target"), scope: el.closest("main") ? "page" : "shell", testId });
     });
     return [...out.filter((c) => c.scope === "page"), ...out.filter((c) => c.scope === "shell")];
   }, CONTROLS);
@@ -331,10 +336,13 @@ export async function findOverlaps(page) {
     };
     const vw = document.documentElement.clientWidth;
     const vh = window.innerHeight;
+    // With a modal open, only what it holds can be tapped: check its controls, scrolling its body.
+    const modals = document.querySelectorAll('[role="dialog"][aria-modal="true"], [role="alertdialog"]');
+    const root = modals.length ? modals[modals.length - 1] : document;
     // Full-width bars stuck to the top or the bottom: the clear area is between them.
     let top = 0;
     let bottom = vh;
-    for (const el of document.querySelectorAll("body *")) {
+    for (const el of root === document ? document.querySelectorAll("body *") : []) {
       const s = getComputedStyle(el);
       if (s.position !== "fixed" && s.position !== "sticky") continue;
       const r = el.getBoundingClientRect();
@@ -343,17 +351,19 @@ export async function findOverlaps(page) {
       else if (r.bottom >= vh - 1) bottom = Math.min(bottom, r.top);
     }
     const problems = new Set();
-    const scroller = document.scrollingElement;
+    const scrollable = (el) => el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY);
+    const scroller = root === document ? document.scrollingElement : [root, ...root.querySelectorAll("*")].find(scrollable) ?? root;
+    const view = root === document ? vh : scroller.clientHeight;
     const start = scroller.scrollTop;
     const positions = [];
-    for (let y = 0; ; y += Math.max(200, Math.floor((bottom - top) * 0.6))) {
-      positions.push(Math.min(y, scroller.scrollHeight - vh));
-      if (y >= scroller.scrollHeight - vh) break;
+    for (let y = 0; ; y += Math.max(200, Math.floor((root === document ? bottom - top : view) * 0.6))) {
+      positions.push(Math.max(0, Math.min(y, scroller.scrollHeight - view)));
+      if (y >= scroller.scrollHeight - view) break;
     }
     for (const y of [...new Set(positions)]) {
       scroller.scrollTop = y;
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const els = [...document.querySelectorAll(interactive)].filter((el) => {
+      const els = [...root.querySelectorAll(interactive)].filter((el) => {
         if (el.closest('[aria-hidden="true"], [inert]')) return false;
         const s = getComputedStyle(el);
         if (s.visibility === "hidden" || s.display === "none" || Number(s.opacity) === 0) return false;

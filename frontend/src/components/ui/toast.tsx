@@ -1,5 +1,6 @@
 import { CheckCircle2, AlertCircle, X } from "lucide-react";
 import { create } from "zustand";
+import { useT } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
 
 interface Toast {
@@ -33,6 +34,7 @@ export const toast = {
 
 export function Toaster() {
   const { toasts, dismiss } = useToasts();
+  const tr = useT();
   return (
     <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-2 z-[60] flex flex-col items-center gap-2 px-3 sm:bottom-4 sm:left-auto sm:right-4 sm:top-auto sm:items-end">
       {toasts.map((t) => (
@@ -51,7 +53,7 @@ export function Toaster() {
             <CheckCircle2 className="mt-0.5 size-4 shrink-0 text-success" aria-hidden />
           )}
           <span className="flex-1">{t.message}</span>
-          <button type="button" onClick={() => dismiss(t.id)} aria-label="Dismiss" className="text-muted-foreground hover:text-foreground">
+          <button type="button" onClick={() => dismiss(t.id)} aria-label={tr("btn.close")} className="text-muted-foreground hover:text-foreground">
             <X className="size-4" />
           </button>
         </div>
