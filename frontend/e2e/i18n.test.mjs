@@ -84,6 +84,7 @@ describe("Swahili everywhere", () => {
   test("every page the owner can open shows no English UI string", async () => {
     const { page } = handle;
     await open(page, "/");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "sw", "the page declares its language for screen readers");
     const paths = await ownerPages(page, seed);
     assert.ok(paths.length >= 12, `the menu lists the app's pages: ${paths.join(", ")}`);
     const failures = [];

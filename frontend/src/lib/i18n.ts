@@ -404,9 +404,9 @@ const coreSw: Record<keyof typeof coreEn, string> = {
   "dash.balance": "Salio",
   "dash.mtdIncome": "Mapato ya mwezi huu",
   "dash.mtdExpense": "Matumizi ya mwezi huu",
-  "dash.mtdNet": "Halisi ya mwezi huu",
+  "dash.mtdNet": "Mapato halisi ya mwezi huu",
   "dash.receivables": "Madeni ya wateja",
-  "dash.overdue": "yamechelewa",
+  "dash.overdue": "zimechelewa",
   "dash.chart": "Mapato na matumizi, miezi 12 iliyopita",
   "dash.budgetAlerts": "Tahadhari za bajeti",
   "dash.insights": "Maarifa ya KAVI",
@@ -420,7 +420,7 @@ const coreSw: Record<keyof typeof coreEn, string> = {
   "kavi.listening": "Inasikiliza…",
   "kavi.stopListening": "Acha kusikiliza",
   "kavi.speak": "Soma kwa sauti",
-  "kavi.stopSpeaking": "Simama",
+  "kavi.stopSpeaking": "Simamisha",
   "kavi.autoSpeak": "Soma majibu kwa sauti",
   "kavi.how": "Hii ilihesabiwaje?",
   "kavi.hideHow": "Ficha maelezo",
@@ -489,7 +489,7 @@ const coreSw: Record<keyof typeof coreEn, string> = {
   "credit.months": "miezi",
   "credit.impact.positive": "Inasaidia",
   "credit.impact.neutral": "Haina athari",
-  "credit.impact.negative": "Inadhuru",
+  "credit.impact.negative": "Inashusha",
   "credit.history": "Historia ya alama",
   "credit.historyEmpty": "Hesabu alama tena baadaye uone inavyobadilika.",
   "credit.f.history": "Miezi ya historia",
@@ -689,6 +689,13 @@ export { en };
 /** Fills "{name}" placeholders: interpolate("Made {date}", { date: "3 Mar 2026" }). Unknown ones are left as they are. */
 export function interpolate(template: string, vars: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+// The page's language follows the UI, so screen readers pronounce Swahili as Swahili.
+if (typeof document !== "undefined") {
+  const applyLang = (lang: Lang) => document.documentElement.setAttribute("lang", lang === "sw" ? "sw" : "en");
+  applyLang(useSession.getState().lang);
+  useSession.subscribe((s) => applyLang(s.lang));
 }
 
 export function useT() {
