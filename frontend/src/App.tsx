@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Navigate, Outlet, useLocation } from "react-router-dom";
-import { AppShell } from "@/components/layout/AppShell";
+import { AppShell } from "@/features/shell/components/AppShell";
 import { ErrorState } from "@/components/common";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useMe } from "@/lib/hooks";

@@ -12,7 +12,7 @@ import { canWrite } from "@/lib/roles";
 import { BusinessSwitcher } from "./BusinessSwitcher";
 import { NAV } from "./nav";
 
-const KaviPanel = lazy(() => import("@/components/kavi/KaviPanel"));
+const KaviPanel = lazy(() => import("@/features/kavi/components/KaviPanel"));
 
 function Brand() {
   return (
