@@ -135,6 +135,10 @@ def test_reminders(business, owner, make_api):
         {"days_after_due": [400]},
         {"days_after_due": "7"},
         {"days_after_due": list(range(1, 20))},
+        {"days_after_due": ["7"]},
+        {"days_after_due": [True]},
+        {"days_after_due": [7.5]},
+        {"channels": ["email", "sms", "whatsapp", "email"]},
         {"every": 3},
         [3],
     ):

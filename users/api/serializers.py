@@ -259,8 +259,12 @@ class BankDetailsSerializer(serializers.Serializer):
 class PaymentInstructionsSerializer(serializers.Serializer):
     """How a customer pays. `bank` is free text (up to 300 characters) or a BankDetails object."""
 
-    mpesa_paybill = serializers.CharField(required=False, allow_blank=True, help_text="5 to 7 digits")
-    mpesa_till = serializers.CharField(required=False, allow_blank=True, help_text="5 to 7 digits")
+    mpesa_paybill = serializers.RegexField(
+        SHORT_CODE.pattern, required=False, allow_blank=True, help_text="5 to 7 digits"
+    )
+    mpesa_till = serializers.RegexField(
+        SHORT_CODE.pattern, required=False, allow_blank=True, help_text="5 to 7 digits"
+    )
     account_hint = serializers.CharField(required=False, allow_blank=True, max_length=40)
     bank = serializers.JSONField(
         required=False,
@@ -268,10 +272,27 @@ class PaymentInstructionsSerializer(serializers.Serializer):
     )
 
 
+class WholeNumberField(serializers.IntegerField):
+    """A JSON number without a fraction: "7" (a string) and true are refused, not coerced."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RemindersSerializer(serializers.Serializer):
-    days_before_due = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=60))
-    days_after_due = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=365))
-    channels = serializers.ListField(child=serializers.ChoiceField(choices=REMINDER_CHANNELS))
+    """Each list is optional on write (a missing one keeps the default shown)."""
+
+    days_before_due = serializers.ListField(
+        child=WholeNumberField(min_value=0, max_value=60), max_length=10, required=False
+    )
+    days_after_due = serializers.ListField(
+        child=WholeNumberField(min_value=1, max_value=365), max_length=10, required=False
+    )
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=REMINDER_CHANNELS), max_length=3, required=False
+    )
 
 
 @extend_schema_field(PaymentInstructionsSerializer)

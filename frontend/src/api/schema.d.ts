@@ -1783,6 +1783,7 @@ export interface components {
             address?: string;
             country?: string;
             founding_year?: number | null;
+            /** Format: int64 */
             employee_count?: number | null;
             industry?: string;
             business_model?: string;
@@ -1824,6 +1825,7 @@ export interface components {
             address?: string | number;
             country?: string | number;
             founding_year?: number | null;
+            /** Format: int64 */
             employee_count?: number | null;
             industry?: string | number;
             business_model?: string | number;
@@ -2707,6 +2709,7 @@ export interface components {
             address?: string | number;
             country?: string | number;
             founding_year?: number | null;
+            /** Format: int64 */
             employee_count?: number | null;
             industry?: string | number;
             business_model?: string | number;
@@ -2827,9 +2830,9 @@ export interface components {
         /** @description How a customer pays. `bank` is free text (up to 300 characters) or a BankDetails object. */
         PaymentInstructionsRequest: {
             /** @description 5 to 7 digits */
-            mpesa_paybill?: string | number;
+            mpesa_paybill?: string;
             /** @description 5 to 7 digits */
-            mpesa_till?: string | number;
+            mpesa_till?: string;
             account_hint?: string | number;
             /** @description Free text of up to 300 characters, or {name, branch, account_name, account_number} */
             bank?: unknown;
@@ -2960,15 +2963,17 @@ export interface components {
          * @enum {string}
          */
         RegistrationStatusEnum: "pending" | "approved" | "rejected";
+        /** @description Each list is optional on write (a missing one keeps the default shown). */
         Reminders: {
-            days_before_due: number[];
-            days_after_due: number[];
-            channels: components["schemas"]["ChannelsEnum"][];
+            days_before_due?: number[];
+            days_after_due?: number[];
+            channels?: components["schemas"]["ChannelsEnum"][];
         };
+        /** @description Each list is optional on write (a missing one keeps the default shown). */
         RemindersRequest: {
-            days_before_due: number[];
-            days_after_due: number[];
-            channels: components["schemas"]["ChannelsEnum"][];
+            days_before_due?: number[];
+            days_after_due?: number[];
+            channels?: components["schemas"]["ChannelsEnum"][];
         };
         /** @enum {string} */
         ReplyLanguageEnum: "en" | "sw" | "auto";
