@@ -1,13 +1,13 @@
-import { useMutation } from "@tanstack/react-query";
 import { Calculator, Mic, MicOff, RotateCcw, SendHorizontal, Sparkles, Square, Volume2 } from "lucide-react";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { api, invalidateBusiness } from "@/lib/client";
+import { invalidateBusiness } from "@/lib/client";
+import { useKaviChat } from "../api";
 import { useT, type MessageKey } from "@/lib/i18n";
-import type { KaviReply, KaviSource } from "@/lib/types";
+import type { KaviSource } from "@/lib/types";
 import { cn, humanize } from "@/lib/utils";
 import { useSession } from "@/stores/session";
 import { useUi } from "@/stores/ui";
@@ -136,14 +136,7 @@ export default function KaviPanel() {
     [lang, speakingId],
   );
 
-  const chat = useMutation({
-    mutationFn: (vars: { message: string; voice: boolean }) =>
-      api.post<KaviReply>("kavi/chat/", {
-        message: vars.message,
-        // KAVI answers in the language the question was asked in; the panel's own strings follow the UI.
-        language: "auto",
-        ...(conversationId !== null ? { conversation_id: conversationId } : {}),
-      }),
+  const chat = useKaviChat({
     onSuccess: (reply, vars) => {
       setConversationId(reply.conversation_id ?? null);
       const msg: ChatMessage = { id: ++seq, role: "kavi", text: reply.message, sources: reply.sources ?? [] };
@@ -165,9 +158,9 @@ export default function KaviPanel() {
       setMessages((m) => [...m, { id: ++seq, role: "user", text: message }]);
       setSuggestions([]);
       setInput("");
-      chat.mutate({ message, voice });
+      chat.mutate({ message, voice, conversationId });
     },
-    [chat],
+    [chat, conversationId],
   );
 
   // A page asked KAVI a question (e.g. "Ask KAVI" on an insight).

@@ -1,6 +1,6 @@
 /** Browser speech helpers: recognition where the browser has it, and speech through /kavi/tts/ or the browser. */
 import { ApiError } from "@/lib/api";
-import { api } from "@/lib/client";
+import { kaviSpeech } from "../api";
 import { tr } from "@/lib/i18n";
 import type { Lang } from "@/lib/types";
 
@@ -90,11 +90,7 @@ export async function speak(text: string, lang: Lang): Promise<void> {
   if (!serverTtsUnavailable) {
     try {
       // JSON as well: an error (503 tts_unavailable, 429) comes back as JSON, never as a 406.
-      const { blob, contentType } = await api.blob("kavi/tts/", {
-        method: "POST",
-        json: { text, language: lang },
-        accept: "audio/mpeg, application/json;q=0.5",
-      });
+      const { blob, contentType } = await kaviSpeech(text, lang);
       if (contentType?.startsWith("audio/") && (await playAudio(blob))) return;
     } catch (err) {
       if (err instanceof ApiError && (err.status === 503 || err.code === "tts_unavailable")) serverTtsUnavailable = true;
