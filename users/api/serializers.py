@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
+from PIL import Image, UnidentifiedImageError
 from rest_framework import serializers
 from rest_framework_simplejwt import serializers as jwt_serializers
 
@@ -20,6 +21,7 @@ from ..models import (
     Membership,
     User,
     UserProfile,
+    default_reminders,
 )
 
 
@@ -343,8 +345,6 @@ def _valid_payment_instructions(value: Any) -> dict[str, Any]:
 def _valid_reminders(value: Any) -> dict[str, list[Any]]:
     if not isinstance(value, dict):
         raise serializers.ValidationError("Send {days_before_due, days_after_due, channels}.")
-    from ..models import default_reminders
-
     allowed = set(RemindersSerializer().fields)
     unknown = sorted(str(k) for k in value if k not in allowed)
     if unknown:
@@ -438,8 +438,6 @@ class BusinessSerializer(serializers.ModelSerializer):
             return None
         if value.size > LOGO_MAX_BYTES:
             raise serializers.ValidationError("The logo must be 1 MB or smaller.")
-        from PIL import Image, UnidentifiedImageError
-
         try:
             value.seek(0)
             with Image.open(value) as image:
