@@ -96,6 +96,28 @@ describe("Swahili everywhere", () => {
     assert.deepEqual(failures, [], `English left in Swahili mode:\n  ${failures.join("\n  ")}`);
   });
 
+  test("KAVI is asked to answer in the question's language while its panel speaks Swahili", async () => {
+    const { page } = handle;
+    await open(page, "/");
+    const asked = [];
+    await page.route("**/api/v1/kavi/chat/", async (route) => {
+      asked.push(route.request().postDataJSON());
+      await route.fulfill({ json: { conversation_id: 1, message: "Your income this month is KES 12,500.00.", suggestions: [], data: {}, sources: [] } });
+    });
+    await page.getByTestId("kavi-open").click();
+    await page.getByTestId("kavi-panel").waitFor();
+    assert.equal(await page.getByTestId("kavi-input").getAttribute("placeholder"), "Uliza kuhusu pesa zako…");
+    await page.getByTestId("kavi-input").fill("What was our income this month?");
+    await page.getByTestId("kavi-send").click();
+    await page.getByTestId("kavi-message").filter({ hasText: "KES 12,500.00" }).waitFor();
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].message, "What was our income this month?");
+    assert.equal(asked[0].language, "auto", "KAVI picks the language from the question, not from the UI");
+    await page.unroute("**/api/v1/kavi/chat/");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("kavi-panel").waitFor({ state: "detached" });
+  });
+
   test("the signed-out pages speak Swahili too once it is chosen", async () => {
     const { page } = handle;
     await open(page, "/");

@@ -158,6 +158,9 @@ export default function KaviPanel() {
       setMessages((m) => [...m, { id: ++seq, role: "user", text: message }]);
       setSuggestions([]);
       setInput("");
+      // The send button (disabled while KAVI answers) or the chip clicked goes away: keep the
+      // keyboard in the panel, on the question box, so Escape and the next question work.
+      inputRef.current?.focus();
       chat.mutate({ message, voice, conversationId });
     },
     [chat, conversationId],
