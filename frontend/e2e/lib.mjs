@@ -290,9 +290,10 @@ export async function collectControls(page) {
         const u = new URL(href, location.href);
         external = u.origin !== location.origin;
       }
-      // A control drawn 1 px small until focused (a skip link) is clicked after focusing it, as a keyboard user would.
+      // A control clipped away until focused (a skip link) is clicked after focusing it, as a keyboard user would.
       const r = el.getBoundingClientRect();
-      const focusFirst = r.width <= 2 || r.height <= 2;
+      const cs = getComputedStyle(el);
+      const focusFirst = (cs.clip && cs.clip !== "auto") || cs.clipPath !== "none" || r.width <= 2 || r.height <= 2;
       out.push({ index, role, name, key, occurrence: 0, href, external, focusFirst, target: el.getAttribute("target"), scope: el.closest("main") ? "page" : "shell", testId });
     });
     return [...out.filter((c) => c.scope === "page"), ...out.filter((c) => c.scope === "shell")];
