@@ -100,8 +100,6 @@ export default function KaviPanel() {
   const open = useUi((s) => s.kaviOpen);
   const openKavi = useUi((s) => s.openKavi);
   const closeKavi = useUi((s) => s.closeKavi);
-  const takePrompt = useUi((s) => s.takePrompt);
-  const kaviPrompt = useUi((s) => s.kaviPrompt);
 
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [suggestions, setSuggestions] = useState<string[]>([]);
@@ -166,13 +164,19 @@ export default function KaviPanel() {
     [chat, conversationId],
   );
 
-  // A page asked KAVI a question (e.g. "Ask KAVI" on an insight).
+  // A page asked KAVI a question (e.g. "Ask KAVI" on an insight): answer it once the panel is open.
+  // Read from the store's subscription (and once, after mounting) rather than from render state.
   useEffect(() => {
-    if (open && kaviPrompt) {
-      const p = takePrompt();
+    const ask = () => {
+      const s = useUi.getState();
+      if (!s.kaviOpen || !s.kaviPrompt) return;
+      const p = s.takePrompt();
       if (p) send(p);
-    }
-  }, [open, kaviPrompt, takePrompt, send]);
+    };
+    const unsubscribe = useUi.subscribe(ask);
+    queueMicrotask(ask);
+    return unsubscribe;
+  }, [send]);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: scrollRef.current.scrollHeight, behavior: "smooth" });
@@ -185,9 +189,13 @@ export default function KaviPanel() {
     if (!open) {
       recognitionRef.current?.abort();
       stopSpeaking();
-      setSpeakingId(null);
     }
   }, [open]);
+
+  const close = () => {
+    setSpeakingId(null);
+    closeKavi();
+  };
 
   useEffect(() => () => {
     recognitionRef.current?.abort();
@@ -265,7 +273,7 @@ export default function KaviPanel() {
       )}
       <Dialog
         open={open}
-        onClose={closeKavi}
+        onClose={close}
         side="right"
         testId="kavi-panel"
         closeLabel={t("btn.close")}
