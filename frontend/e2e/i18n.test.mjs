@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadDictionaries } from "./dictionary.mjs";
-import { DESKTOP, launch, loginInUi, newPage, settlePage, waitForServer } from "./lib.mjs";
+import { DESKTOP, apiCall, inviteToken, launch, loginInUi, newPage, settlePage, waitForServer } from "./lib.mjs";
 import { open, ownerPages, seedOwner } from "./owner-pages.mjs";
 
 let browser;
@@ -53,6 +53,32 @@ function findEnglish(text) {
   return english.filter((e) => e.re.test(text)).map((e) => `"${e.value}" (${e.key})`);
 }
 
+/** The language control a shop owner uses, then a reload: the choice must stick. */
+async function switchToSwahili(page) {
+  await open(page, "/profile");
+  await page.getByTestId("profile-language").selectOption("sw");
+  const refreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/users/me/") && r.request().method() === "GET" && r.ok());
+  await page.getByTestId("profile-save").click();
+  await page.waitForFunction(() => document.documentElement.innerText.includes("Dashibodi"));
+  // The saved profile refreshes the signed-in user; the app keeps the last data seen for offline use
+  // and writes it at most once a second, so let that write land before reloading.
+  await refreshed;
+  await page.waitForTimeout(1_500);
+  await page.reload();
+  await settlePage(page);
+}
+
+/** Opens each path and lists the English strings found, by page. */
+async function englishOnPages(page, paths) {
+  const failures = [];
+  for (const path of paths) {
+    await open(page, path);
+    const found = findEnglish(await pageText(page));
+    if (found.length) failures.push(`${path}:\n    ${found.join("\n    ")}`);
+  }
+  return failures;
+}
+
 before(async () => {
   await waitForServer();
   english = englishOnly(await loadDictionaries());
@@ -61,18 +87,7 @@ before(async () => {
   browser = await launch();
   handle = await newPage(browser, DESKTOP);
   await loginInUi(handle.page, seed.owner);
-  // The language control a shop owner uses, then a reload: the choice must stick.
-  await open(handle.page, "/profile");
-  await handle.page.getByTestId("profile-language").selectOption("sw");
-  const refreshed = handle.page.waitForResponse((r) => r.url().endsWith("/api/v1/users/me/") && r.request().method() === "GET" && r.ok());
-  await handle.page.getByTestId("profile-save").click();
-  await handle.page.waitForFunction(() => document.documentElement.innerText.includes("Dashibodi"));
-  // The saved profile refreshes the signed-in user; the app keeps the last data seen for offline use
-  // and writes it at most once a second, so let that write land before reloading.
-  await refreshed;
-  await handle.page.waitForTimeout(1_500);
-  await handle.page.reload();
-  await settlePage(handle.page);
+  await switchToSwahili(handle.page);
 });
 
 after(async () => {
@@ -116,6 +131,26 @@ describe("Swahili everywhere", () => {
     await page.unroute("**/api/v1/kavi/chat/");
     await page.keyboard.press("Escape");
     await page.getByTestId("kavi-panel").waitFor({ state: "detached" });
+  });
+
+  test("a viewer's pages, with what they may not do explained, show no English either", async () => {
+    const viewer = { email: `viewer-${seed.owner.email}`, password: seed.owner.password };
+    await apiCall("users/register/", { method: "POST", json: { ...viewer, first_name: "Baraka", last_name: "Otieno" } });
+    await apiCall("users/invitations/", { method: "POST", token: seed.token, business: seed.business.id, json: { email: viewer.email, role: "viewer" } });
+    const invite = await inviteToken(viewer.email);
+    const { access } = await apiCall("auth/token/", { method: "POST", json: viewer });
+    await apiCall("users/invitations/accept/", { method: "POST", token: access, json: { token: invite } });
+    const theirs = await newPage(browser, DESKTOP);
+    try {
+      await loginInUi(theirs.page, viewer);
+      await switchToSwahili(theirs.page);
+      await open(theirs.page, "/");
+      const paths = await ownerPages(theirs.page, seed);
+      const failures = await englishOnPages(theirs.page, paths);
+      assert.deepEqual(failures, [], `English left in Swahili mode (viewer):\n  ${failures.join("\n  ")}`);
+    } finally {
+      await theirs.close();
+    }
   });
 
   test("the signed-out pages speak Swahili too once it is chosen", async () => {
