@@ -140,6 +140,8 @@ describe("KAVI web app", { concurrency: false }, () => {
     assert.equal(await page.getByTestId("invoice-total").innerText(), INVOICE_TOTAL, "the server's total matches the live total");
     assert.equal(await page.getByTestId("invoice-status").innerText(), "Draft");
     await page.getByTestId("invoice-send").click();
+    // Send first shows what the customer will receive.
+    await page.getByTestId("invoice-preview-send").click();
     await page.getByTestId("invoice-status").filter({ hasText: "Sent" }).waitFor();
 
     await page.getByTestId("invoice-record-payment").click();
