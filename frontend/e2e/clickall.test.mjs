@@ -2,7 +2,7 @@
 // viewer), at 1280 px and at 390 px, every page the navigation offers is loaded and every enabled,
 // visible button, link, tab and menu item on it is clicked in turn. Nothing here lists the buttons a
 // page should have: the controls are discovered from the rendered page, so new pages and buttons are
-// covered as they land. A click fails the run on an error toast, a console or page error, a 5xx, an
+// covered as they land; drop-downs outside forms are set to another option. A click fails the run on an error toast, a console or page error, a 5xx, an
 // unexpected 4xx, a delete sent without a confirmation, or a link to a page that doesn't render; at
 // 390 px no control may cover another (bounding boxes, and elementFromPoint at each control's
 // centre). What a role may not do must be hidden or explained: visiting any page the owner can reach
@@ -262,6 +262,28 @@ async function crawlPage(h, net, role, viewport, path, seen, stats, knownTargets
     for (const e of h.errors.splice(0)) fail(where(c), e);
     for (const e of net.problems.splice(0)) fail(where(c), e);
     if (toasts.length) dirty = true;
+  }
+  // Drop-downs outside forms and tables (filters, periods): each is set to another option once, at
+  // 1280 px. One in a table row edits that row (a member's role), which would change the seed.
+  if (viewport === DESKTOP) {
+    if (dirty) await load();
+    const selects = await page.locator("main select:not(form select):not(table select):not([role=dialog] select)").evaluateAll((els) =>
+      els
+        .filter((el) => !el.disabled && el.getBoundingClientRect().width > 0 && el.options.length > 1)
+        .map((el) => ({ id: el.getAttribute("data-testid") || el.getAttribute("aria-label") || el.name, value: [...el.options].map((o) => o.value).filter((v) => v !== el.value).at(-1) })),
+    );
+    for (const sel of selects.slice(0, 5)) {
+      if (!sel.id || seen.has(`${path} select ${sel.id}`)) continue;
+      seen.add(`${path} select ${sel.id}`);
+      const box = page.locator(`main select[data-testid="${sel.id}"], main select[aria-label="${sel.id}"], main select[name="${sel.id}"]`).first();
+      net.mark();
+      await box.selectOption(sel.value, { timeout: 5_000 }).catch((err) => fail(`${role} ${path} [select ${sel.id}]`, err.message.split("\n")[0]));
+      await net.idle();
+      clicked += 1;
+      if (VERBOSE) console.log(`${role} ${viewport.width}px ${path} [select ${sel.id} = ${sel.value}]: ${net.since().map((r) => `${r.method} ${r.path}`).join(", ")}`);
+      const toasts = await page.getByTestId("toast-error").allInnerTexts();
+      if (toasts.length) fail(`${role} ${path} [select ${sel.id}]`, `error toast: ${toasts.join(" | ")}`);
+    }
   }
   for (const e of h.errors.splice(0)) fail(`${role} ${viewport.width}px ${path}`, e);
   for (const e of net.problems.splice(0)) fail(`${role} ${viewport.width}px ${path}`, e);
