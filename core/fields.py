@@ -35,3 +35,13 @@ class BoundedDateField(serializers.DateField):
 
 
 serializers.ModelSerializer.serializer_field_mapping[models.DateField] = BoundedDateField
+
+
+class StrictRegexField(serializers.RegexField):
+    """A pattern-checked string that refuses a JSON number instead of turning 0 into "0": a
+    shortcode or account reference sent as a number has already lost its leading zeros."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -26,6 +26,7 @@ from core.api.tenancy import (
     request_user,
 )
 from core.exceptions import ApplicationError
+from core.fields import StrictRegexField
 from core.models import Module
 from core.money import MoneyField
 from core.permissions import Role
@@ -42,14 +43,14 @@ def _origin(request: Request) -> str:
 
 
 class MpesaSettingsSerializer(serializers.ModelSerializer):
-    shortcode = serializers.RegexField(
+    shortcode = StrictRegexField(
         r"^\d{5,7}$",
         required=False,
         allow_blank=True,
         error_messages={"invalid": "A paybill or till number: 5 to 7 digits."},
     )
     # Daraja shows it on the customer's phone and takes at most 12 letters and digits.
-    account_reference = serializers.RegexField(
+    account_reference = StrictRegexField(
         r"^[A-Za-z0-9]{0,12}$",
         required=False,
         allow_blank=True,

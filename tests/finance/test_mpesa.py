@@ -282,6 +282,10 @@ def test_settings_validation(business, admin_user, make_api, daraja):
     assert api.patch("/api/v1/finance/mpesa/", {"environment": "moon"}).status_code == 400
     assert api.patch("/api/v1/finance/mpesa/", {"account_reference": "x" * 13}).status_code == 400
     assert api.patch("/api/v1/finance/mpesa/", {"account_reference": "DUKA-BORA"}).status_code == 400
+    # A number has already lost its leading zeros: refused, not turned into a string.
+    for field, value in (("shortcode", 600987), ("account_reference", 0)):
+        refused = api.patch("/api/v1/finance/mpesa/", {field: value}, format="json")
+        assert refused.status_code == 400 and field in refused.json()["fields"]
     assert not MpesaSettings.objects.filter(business=business).exists()
 
 
