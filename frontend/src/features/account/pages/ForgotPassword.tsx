@@ -6,7 +6,7 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { fieldError, formError } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
-import { AuthLayout } from "@/pages/auth/AuthLayout";
+import { AuthLayout } from "@/features/auth/pages/AuthLayout";
 import { useRequestPasswordReset } from "../api";
 
 export default function ForgotPassword() {

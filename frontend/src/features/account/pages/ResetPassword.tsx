@@ -7,7 +7,7 @@ import { Input } from "@/components/ui/input";
 import { ApiError } from "@/lib/api";
 import { fieldError, formError } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
-import { AuthLayout } from "@/pages/auth/AuthLayout";
+import { AuthLayout } from "@/features/auth/pages/AuthLayout";
 import { useSession } from "@/stores/session";
 import { api, queryClient } from "@/lib/client";
 import { useConfirmPasswordReset } from "../api";

@@ -2,7 +2,7 @@ import { Info, Plus, Trash2, UserPlus } from "lucide-react";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { PageHeader } from "@/components/common";
-import { PartyForm } from "@/components/PartyForm";
+import { PartyForm } from "@/features/parties/components/PartyForm";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
