@@ -158,6 +158,8 @@ def test_env_example_lists_every_setting_the_app_reads():
         # Idempotency-Key replays (core/idempotency.py): how long a key is kept, when a claim is stale.
         "IDEMPOTENCY_KEY_TTL_SECONDS",
         "IDEMPOTENCY_CLAIM_STALE_SECONDS",
+        # Where the web app's build is served from (a second build, e.g. a parallel browser run).
+        "FRONTEND_DIST",
     }
     assert read - optional - example == set()
     # No real secret is committed: the only SECRET_KEY is the local compose one.
