@@ -329,17 +329,23 @@ async function runRole(role, viewport, knownTargets) {
   } finally {
     for (const e of h.errors.splice(0)) fail(`${role} ${viewport.width}px`, e);
     summary.push(stats);
-    await h.close();
+    // The phone's signed-in context stays open for the access check (each sign-in counts against the
+    // server's anonymous rate limit, shared by the whole e2e run).
+    if (viewport === MOBILE && role !== "owner") signedIn[role] = h;
+    else await h.close();
   }
 }
 
+const signedIn = {};
+
 /** Every page the owner reached, visited directly as `role`: it renders, or explains; never a silent move. */
 async function checkAccess(role, targets) {
-  const h = await newPage(browser, DESKTOP);
+  const h = signedIn[role] ?? (await newPage(browser, DESKTOP));
   const { page } = h;
   const net = trackNetwork(page, { expected: EXPECTED_4XX, errors: h.errors, refusals: true });
   try {
-    await loginInUi(page, USERS[role]);
+    if (!signedIn[role]) await loginInUi(page, USERS[role]);
+    delete signedIn[role];
     for (const path of targets) {
       await page.goto(`${BASE_URL}${path}`);
       await settlePage(page);
