@@ -110,6 +110,26 @@ describe("business settings", { concurrency: false }, () => {
     await handle.close();
   });
 
+  test("a module switched off leaves the navigation, and comes back when switched on", async () => {
+    const handle = await newPage(browser, DESKTOP);
+    const { page } = handle;
+    await loginInUi(page, OWNER);
+    await page.goto(`${BASE_URL}/settings`);
+    await settle(page, "page-settings");
+    await page.getByTestId("nav-budgets").waitFor();
+    const toggle = page.getByTestId("settings-module-budgets");
+    await toggle.click();
+    await page.getByTestId("nav-budgets").waitFor({ state: "detached" });
+    // The API agrees: the module's endpoints are refused for this business.
+    const res = await fetch(`${BASE_URL}/api/v1/finance/budgets/`, { headers: { Authorization: `Bearer ${seed.token}`, "X-Business-ID": String(seed.business.id) } });
+    assert.equal(res.status, 403);
+    assert.equal((await res.json()).code, "module_disabled");
+    await toggle.click();
+    await page.getByTestId("nav-budgets").waitFor();
+    handle.assertClean("module switches");
+    await handle.close();
+  });
+
   test("the settings page works at 390 px", async () => {
     const handle = await newPage(browser, MOBILE);
     const { page } = handle;

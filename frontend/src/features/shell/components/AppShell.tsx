@@ -7,7 +7,7 @@ import { OfflineBanner } from "@/features/offline/components/OfflineBanner";
 import { api, queryClient } from "@/lib/client";
 import { useT } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
-import { useActiveBusiness, useRole, useSession } from "@/stores/session";
+import { useActiveBusiness, useModuleOn, useRole, useSession } from "@/stores/session";
 import { canWrite } from "@/lib/roles";
 import { BusinessSwitcher } from "./BusinessSwitcher";
 import { NAV } from "./nav";
@@ -26,9 +26,10 @@ function Brand() {
 function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const role = useRole();
+  const moduleOn = useModuleOn();
   return (
     <nav aria-label={t("shell.mainNav")} className="grid gap-0.5">
-      {NAV.filter((n) => !n.visible || n.visible(role)).map((item) => (
+      {NAV.filter((n) => (!n.visible || n.visible(role)) && moduleOn(n.module)).map((item) => (
         <NavLink
           key={item.to}
           to={item.to}
@@ -108,6 +109,7 @@ export function AppShell() {
   const businessId = useSession((s) => s.businessId);
   const business = useActiveBusiness();
   const role = useRole();
+  const kaviOn = useModuleOn()("kavi");
 
   return (
     <div className="min-h-dvh lg:grid lg:grid-cols-[248px_1fr]">
@@ -143,7 +145,7 @@ export function AppShell() {
         </button>
         <Brand />
         {/* The right end (mr-12) is kept for the "Ask KAVI" button, which sits in this bar below lg. */}
-        <span className={cn("ml-auto max-w-[45%] truncate pr-2 text-sm text-muted-foreground", canWrite(role) && "mr-12")} data-testid="active-business-name">
+        <span className={cn("ml-auto max-w-[45%] truncate pr-2 text-sm text-muted-foreground", canWrite(role) && kaviOn && "mr-12")} data-testid="active-business-name">
           {business?.dba_name || business?.legal_name}
         </span>
       </header>
@@ -168,7 +170,7 @@ export function AppShell() {
         </div>
       </main>
 
-      {canWrite(role) && (
+      {canWrite(role) && kaviOn && (
         <Suspense fallback={null}>
           <KaviPanel key={businessId ?? "none"} />
         </Suspense>
