@@ -1,15 +1,17 @@
 import { Pencil, PiggyBank, Plus, Trash2 } from "lucide-react";
-import { useState, type ChangeEvent, type FormEvent } from "react";
-import { EmptyState, ErrorState, PageHeader, Pagination, StatusBadge, UtilizationBar, utilizationPercent } from "@/components/common";
+import { useState, type ChangeEvent } from "react";
+import { PageHeader, Pagination, StatusBadge, UtilizationBar, utilizationPercent } from "@/components/common";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
-import { Field, FormError } from "@/components/ui/field";
+import { FormDialog } from "@/components/FormDialog";
+import { QueryState } from "@/components/QueryState";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { fieldError, formError } from "@/lib/hooks";
+import { fieldError } from "@/lib/hooks";
 import { useBudgets, useDeleteBudget, useSaveBudget } from "../api";
 import { interpolate, useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -52,8 +54,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
     return out;
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const errors: Record<string, string> = {};
     if (!form.category.trim()) errors.category = t("budgets.err.category");
     const cents = moneyToCents(form.amount);
@@ -66,25 +67,16 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
   const err = (k: string) => localErrors[k] ?? fieldError(save.error, k);
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={editing ? t("budgets.edit") : t("btn.newBudget")}
       testId="budget-dialog"
-      closeLabel={t("btn.close")}
-      footer={
-        <>
-          <Button variant="outline" onClick={onClose}>
-            {t("btn.cancel")}
-          </Button>
-          <Button type="submit" form="budget-form" loading={save.isPending} data-testid="budget-save">
-            {t("btn.save")}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
+      pending={save.isPending}
+      error={save.error}
+      fields={FIELDS}
+      submitTestId="budget-save"
     >
-      <form id="budget-form" onSubmit={submit} className="grid gap-4" noValidate>
-        <FormError message={formError(save.error, FIELDS)} />
         <Field label={t("field.category")} error={err("category")} required hint={t("budgets.categoryHint")}>
           <Input value={form.category} onChange={set("category")} list="budget-categories" data-testid="budget-category" />
         </Field>
@@ -118,8 +110,7 @@ function BudgetForm({ budget, onClose }: { budget?: Budget | null; onClose: () =
         <Field label={t("budgets.alertAt")} error={err("alert_threshold")}>
           <Input inputMode="numeric" value={form.alert_threshold} onChange={set("alert_threshold")} data-testid="budget-threshold" />
         </Field>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -139,7 +130,6 @@ export default function Budgets() {
     setDeleting(null);
   });
   const admin = canAdmin(role);
-  const rows = list.data?.results ?? [];
 
   return (
     <div data-testid="page-budgets">
@@ -154,89 +144,87 @@ export default function Budgets() {
           )
         }
       />
-      {list.isPending ? (
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="loading">
-          {Array.from({ length: 3 }, (_, i) => (
-            <Skeleton key={i} className="h-40" />
-          ))}
-        </div>
-      ) : list.isError ? (
-        <Card>
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        </Card>
-      ) : rows.length === 0 ? (
-        <Card>
-          <EmptyState
-            icon={PiggyBank}
-            title={t("budgets.emptyTitle")}
-            body={admin ? t("budgets.emptyAdmin") : t("budgets.emptyOther")}
-            action={
-              admin && (
-                <Button onClick={() => setCreating(true)}>
-                  <Plus /> {t("btn.newBudget")}
-                </Button>
-              )
-            }
-          />
-        </Card>
-      ) : (
-        <>
+      <QueryState
+        query={list}
+        loading={
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-            {rows.map((b) => {
-              const pct = utilizationPercent(b.utilization, b.spent, b.amount);
-              const threshold = Number(b.alert_threshold ?? 80) || 80;
-              return (
-                <Card key={b.id} data-testid="budget-card">
-                  <CardContent className="grid gap-3 p-4 sm:p-5">
-                    <div className="flex items-start justify-between gap-2">
-                      <div className="min-w-0">
-                        <h2 className="truncate font-semibold">{categoryLabel(b.category)}</h2>
-                        <p className="text-xs text-muted-foreground">
-                          {labelOf(BUDGET_PERIODS, b.period)} · {interpolate(t("budgets.fromDate"), { date: formatDate(b.start_date) })}
-                          {b.end_date ? ` ${interpolate(t("budgets.toDate"), { date: formatDate(b.end_date) })}` : ""}
-                        </p>
-                      </div>
-                      <StatusBadge status={b.status} />
-                    </div>
-                    <div>
-                      <div className="mb-1 flex justify-between text-sm tabular">
-                        <span>{interpolate(t("budgets.spent"), { amount: formatMoney(b.spent ?? "0.00", currency) })}</span>
-                        <span className="font-medium" data-testid="budget-utilization">
-                          {Math.round(pct)}%
-                        </span>
-                      </div>
-                      <UtilizationBar value={pct} threshold={threshold} label={interpolate(t("budgets.usedOf"), { category: categoryLabel(b.category), pct: Math.round(pct) })} />
-                      <div className="mt-1 flex justify-between text-xs text-muted-foreground tabular">
-                        <span>{interpolate(t("budgets.of"), { amount: formatMoney(b.amount, currency) })}</span>
-                        {(moneyToCents(b.remaining) ?? 0n) < 0n ? (
-                          <span className="font-medium text-destructive">{interpolate(t("budgets.over"), { amount: formatMoney(centsToString(-(moneyToCents(b.remaining) ?? 0n)), currency) })}</span>
-                        ) : (
-                          <span>{interpolate(t("budgets.left"), { amount: formatMoney(b.remaining ?? "0.00", currency) })}</span>
-                        )}
-                      </div>
-                    </div>
-                    {admin && (
-                      <div className="flex justify-end gap-1 border-t pt-2">
-                        <Button variant="ghost" size="sm" onClick={() => setEditing(b)} aria-label={interpolate(t("budgets.editAria"), { category: categoryLabel(b.category) })} data-testid="edit-budget">
-                          <Pencil /> {t("btn.edit")}
-                        </Button>
-                        <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(b)} aria-label={interpolate(t("budgets.deleteAria"), { category: categoryLabel(b.category) })} data-testid="delete-budget">
-                          <Trash2 /> {t("btn.delete")}
-                        </Button>
-                      </div>
-                    )}
-                  </CardContent>
-                </Card>
-              );
-            })}
+            {Array.from({ length: 3 }, (_, i) => (
+              <Skeleton key={i} className="h-40" />
+            ))}
           </div>
-          {(page > 1 || !!list.data?.next) && (
-            <Card className="mt-3">
-              <Pagination page={page} pageSize={50} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
-            </Card>
-          )}
-        </>
-      )}
+        }
+        frame={(node) => <Card>{node}</Card>}
+        isEmpty={(data) => data.results.length === 0}
+        empty={{
+          icon: PiggyBank,
+          title: t("budgets.emptyTitle"),
+          body: admin ? t("budgets.emptyAdmin") : t("budgets.emptyOther"),
+          action: admin && (
+            <Button onClick={() => setCreating(true)}>
+              <Plus /> {t("btn.newBudget")}
+            </Button>
+          ),
+        }}
+      >
+        {(data) => (
+          <>
+            <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+              {data.results.map((b) => {
+                const pct = utilizationPercent(b.utilization, b.spent, b.amount);
+                const threshold = Number(b.alert_threshold ?? 80) || 80;
+                return (
+                  <Card key={b.id} data-testid="budget-card">
+                    <CardContent className="grid gap-3 p-4 sm:p-5">
+                      <div className="flex items-start justify-between gap-2">
+                        <div className="min-w-0">
+                          <h2 className="truncate font-semibold">{categoryLabel(b.category)}</h2>
+                          <p className="text-xs text-muted-foreground">
+                            {labelOf(BUDGET_PERIODS, b.period)} · {interpolate(t("budgets.fromDate"), { date: formatDate(b.start_date) })}
+                            {b.end_date ? ` ${interpolate(t("budgets.toDate"), { date: formatDate(b.end_date) })}` : ""}
+                          </p>
+                        </div>
+                        <StatusBadge status={b.status} />
+                      </div>
+                      <div>
+                        <div className="mb-1 flex justify-between text-sm tabular">
+                          <span>{interpolate(t("budgets.spent"), { amount: formatMoney(b.spent ?? "0.00", currency) })}</span>
+                          <span className="font-medium" data-testid="budget-utilization">
+                            {Math.round(pct)}%
+                          </span>
+                        </div>
+                        <UtilizationBar value={pct} threshold={threshold} label={interpolate(t("budgets.usedOf"), { category: categoryLabel(b.category), pct: Math.round(pct) })} />
+                        <div className="mt-1 flex justify-between text-xs text-muted-foreground tabular">
+                          <span>{interpolate(t("budgets.of"), { amount: formatMoney(b.amount, currency) })}</span>
+                          {(moneyToCents(b.remaining) ?? 0n) < 0n ? (
+                            <span className="font-medium text-destructive">{interpolate(t("budgets.over"), { amount: formatMoney(centsToString(-(moneyToCents(b.remaining) ?? 0n)), currency) })}</span>
+                          ) : (
+                            <span>{interpolate(t("budgets.left"), { amount: formatMoney(b.remaining ?? "0.00", currency) })}</span>
+                          )}
+                        </div>
+                      </div>
+                      {admin && (
+                        <div className="flex justify-end gap-1 border-t pt-2">
+                          <Button variant="ghost" size="sm" onClick={() => setEditing(b)} aria-label={interpolate(t("budgets.editAria"), { category: categoryLabel(b.category) })} data-testid="edit-budget">
+                            <Pencil /> {t("btn.edit")}
+                          </Button>
+                          <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setDeleting(b)} aria-label={interpolate(t("budgets.deleteAria"), { category: categoryLabel(b.category) })} data-testid="delete-budget">
+                            <Trash2 /> {t("btn.delete")}
+                          </Button>
+                        </div>
+                      )}
+                    </CardContent>
+                  </Card>
+                );
+              })}
+            </div>
+            {(page > 1 || !!data.next) && (
+              <Card className="mt-3">
+                <Pagination page={page} pageSize={50} count={data.count} hasNext={!!data.next} onPage={setPage} />
+              </Card>
+            )}
+          </>
+        )}
+      </QueryState>
       {creating && <BudgetForm onClose={() => setCreating(false)} />}
       {editing && <BudgetForm budget={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog
