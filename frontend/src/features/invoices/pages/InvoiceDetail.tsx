@@ -2,7 +2,7 @@ import { ArrowLeft, Ban, Copy, Download, HandCoins, Pencil, Send, Smartphone } f
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ErrorState, Money, StatusBadge } from "@/components/common";
-import { StkRequestDialog } from "@/components/mpesa/StkRequestDialog";
+import { StkRequestDialog } from "@/features/mpesa/components/StkRequestDialog";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/dialog";

@@ -1,9 +1,10 @@
-import { useQuery } from "@tanstack/react-query";
 import { Copy, ShieldCheck, Smartphone } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Link } from "react-router-dom";
-import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
-import { StkStatusBadge } from "@/components/mpesa/StkStatusBadge";
+import { Money, PageHeader } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
+import { useMpesaSettings, useSaveMpesaSettings, useStkRequests } from "@/features/mpesa/api";
+import { StkStatusBadge } from "@/features/mpesa/components/StkStatusBadge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -12,13 +13,12 @@ import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import { toast } from "@/components/ui/toast";
-import { api, bizKey } from "@/lib/client";
-import { fieldError, formError, useBizMutation, useList } from "@/lib/hooks";
+import { fieldError, formError } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { maskPhone } from "@/lib/mpesa";
 import { canAdmin } from "@/lib/roles";
-import type { MpesaEnvironment, MpesaSettings as Settings, MpesaSettingsInput, MpesaStkRequest } from "@/lib/types";
+import type { MpesaEnvironment, MpesaSettings as Settings, MpesaSettingsInput } from "@/lib/types";
 import { formatDateTime } from "@/lib/utils";
 import { useRole } from "@/stores/session";
 import { SettingsTabs } from "../components/SettingsTabs";
@@ -46,18 +46,13 @@ function SettingsForm({ settings }: { settings: Settings }) {
     passkey: "",
   });
   const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
-  const save = useBizMutation(
-    () => {
-      const body: MpesaSettingsInput = { shortcode: form.shortcode.trim(), environment: form.environment, account_reference: form.account_reference.trim() };
-      // Credentials are write-only: a blank box keeps what is stored, so only typed ones are sent.
-      for (const [name] of CREDENTIALS) if (form[name].trim()) body[name] = form[name].trim();
-      return api.patch<Settings>("finance/mpesa/", body);
-    },
-    () => toast.success(t("mpesa.saved")),
-  );
+  const save = useSaveMpesaSettings(() => toast.success(t("mpesa.saved")));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate(undefined);
+    const body: MpesaSettingsInput = { shortcode: form.shortcode.trim(), environment: form.environment, account_reference: form.account_reference.trim() };
+    // Credentials are write-only: a blank box keeps what is stored, so only typed ones are sent.
+    for (const [name] of CREDENTIALS) if (form[name].trim()) body[name] = form[name].trim();
+    save.mutate(body);
   };
   const err = (k: string) => fieldError(save.error, k);
 
@@ -155,95 +150,95 @@ function CallbackUrls({ settings }: { settings: Settings }) {
 
 function AdminSettings() {
   const t = useT();
-  const q = useQuery({ queryKey: bizKey("finance/mpesa/"), queryFn: () => api.get<Settings>("finance/mpesa/") });
+  const q = useMpesaSettings();
   // Start the form afresh from what the server stored (and clear typed credentials) after each load.
-  if (q.isPending) {
-    return (
-      <div className="grid gap-4 lg:grid-cols-2" data-testid="loading">
-        <Skeleton className="h-80" />
-        <Skeleton className="h-48" />
-      </div>
-    );
-  }
-  if (q.isError) {
-    return (
-      <Card>
-        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      </Card>
-    );
-  }
   return (
-    <div className="grid gap-4 lg:grid-cols-2 lg:items-start">
-      <Card>
-        <CardHeader>
-          <CardTitle>{t("mpesa.settings")}</CardTitle>
-          <CardDescription>{t("mpesa.settingsHelp")}</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <SettingsForm key={q.dataUpdatedAt} settings={q.data} />
-        </CardContent>
-      </Card>
-      <CallbackUrls settings={q.data} />
-    </div>
+    <QueryState
+      query={q}
+      loading={
+        <div className="grid gap-4 lg:grid-cols-2">
+          <Skeleton className="h-80" />
+          <Skeleton className="h-48" />
+        </div>
+      }
+      frame={(node) => <Card>{node}</Card>}
+    >
+      {(settings) => (
+        <div className="grid gap-4 lg:grid-cols-2 lg:items-start">
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("mpesa.settings")}</CardTitle>
+              <CardDescription>{t("mpesa.settingsHelp")}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <SettingsForm key={q.dataUpdatedAt} settings={settings} />
+            </CardContent>
+          </Card>
+          <CallbackUrls settings={settings} />
+        </div>
+      )}
+    </QueryState>
   );
 }
 
 function RecentRequests() {
   const t = useT();
-  const list = useList<MpesaStkRequest>("finance/mpesa/stk-requests/", { page_size: 20, ordering: "-created_at" });
-  const rows = list.data?.results ?? [];
+  const list = useStkRequests();
   return (
     <Card className="mt-4" data-testid="mpesa-requests">
       <CardHeader>
         <CardTitle>{t("mpesa.requests")}</CardTitle>
       </CardHeader>
-      {list.isPending ? (
-        <CardContent className="grid gap-2" data-testid="loading">
-          <Skeleton className="h-8" />
-          <Skeleton className="h-8" />
-        </CardContent>
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState icon={Smartphone} title={t("mpesa.requestsEmptyTitle")} body={t("mpesa.requestsEmptyBody")} />
-      ) : (
-        <Table>
-          <THead>
-            <tr>
-              <TH>{t("mpesa.col.time")}</TH>
-              <TH className="hidden sm:table-cell">{t("mpesa.col.invoice")}</TH>
-              <TH className="hidden md:table-cell">{t("mpesa.col.phone")}</TH>
-              <TH className="text-right">{t("mpesa.col.amount")}</TH>
-              <TH>{t("mpesa.col.status")}</TH>
-              <TH className="hidden md:table-cell">{t("mpesa.col.receipt")}</TH>
-            </tr>
-          </THead>
-          <TBody>
-            {rows.map((r) => (
-              <TR key={r.id} data-testid="mpesa-request-row">
-                <TD className="whitespace-nowrap text-muted-foreground">{formatDateTime(r.created_at)}</TD>
-                <TD className="hidden sm:table-cell">
-                  {r.invoice ? (
-                    <Link to={`/invoices/${r.invoice}`} className="font-medium text-primary hover:underline">
-                      {r.invoice_number || `#${r.invoice}`}
-                    </Link>
-                  ) : (
-                    "—"
-                  )}
-                </TD>
-                <TD className="hidden whitespace-nowrap tabular md:table-cell">{maskPhone(r.phone)}</TD>
-                <TD className="text-right">
-                  <Money value={r.amount} currency="KES" />
-                </TD>
-                <TD>
-                  <StkStatusBadge status={r.status} />
-                </TD>
-                <TD className="hidden font-mono text-xs md:table-cell">{r.mpesa_receipt || "—"}</TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-      )}
+      <QueryState
+        query={list}
+        loading={
+          <CardContent className="grid gap-2">
+            <Skeleton className="h-8" />
+            <Skeleton className="h-8" />
+          </CardContent>
+        }
+        isEmpty={(data) => data.results.length === 0}
+        empty={{ icon: Smartphone, title: t("mpesa.requestsEmptyTitle"), body: t("mpesa.requestsEmptyBody") }}
+      >
+        {(data) => (
+          <Table>
+            <THead>
+              <tr>
+                <TH>{t("mpesa.col.time")}</TH>
+                <TH className="hidden sm:table-cell">{t("mpesa.col.invoice")}</TH>
+                <TH className="hidden md:table-cell">{t("mpesa.col.phone")}</TH>
+                <TH className="text-right">{t("mpesa.col.amount")}</TH>
+                <TH>{t("mpesa.col.status")}</TH>
+                <TH className="hidden md:table-cell">{t("mpesa.col.receipt")}</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {data.results.map((r) => (
+                <TR key={r.id} data-testid="mpesa-request-row">
+                  <TD className="whitespace-nowrap text-muted-foreground">{formatDateTime(r.created_at)}</TD>
+                  <TD className="hidden sm:table-cell">
+                    {r.invoice ? (
+                      <Link to={`/invoices/${r.invoice}`} className="font-medium text-primary hover:underline">
+                        {r.invoice_number || `#${r.invoice}`}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </TD>
+                  <TD className="hidden whitespace-nowrap tabular md:table-cell">{maskPhone(r.phone)}</TD>
+                  <TD className="text-right">
+                    <Money value={r.amount} currency="KES" />
+                  </TD>
+                  <TD>
+                    <StkStatusBadge status={r.status} />
+                  </TD>
+                  <TD className="hidden font-mono text-xs md:table-cell">{r.mpesa_receipt || "—"}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        )}
+      </QueryState>
     </Card>
   );
 }

@@ -1,4 +1,3 @@
-import { useQuery } from "@tanstack/react-query";
 import { CheckCircle2, Clock, Loader2, XCircle } from "lucide-react";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
@@ -8,14 +7,15 @@ import { Field, FormError } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { ApiError } from "@/lib/api";
-import { api, bizKey, invalidateBusiness } from "@/lib/client";
-import { fieldError, formError, useBizMutation, useCustomerOptions } from "@/lib/hooks";
+import { invalidateBusiness } from "@/lib/client";
+import { fieldError, formError, useCustomerOptions } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
-import { checkStkAmount, defaultStkAmount, formatPhone, isFinalStatus, nextPoll, normalisePhone, POLL_LIMIT_MS } from "@/lib/mpesa";
+import { checkStkAmount, defaultStkAmount, formatPhone, isFinalStatus, normalisePhone, POLL_LIMIT_MS } from "@/lib/mpesa";
 import { formatMoney } from "@/lib/money";
 import { canAdmin } from "@/lib/roles";
 import type { Invoice, MpesaStkRequest } from "@/lib/types";
 import { useRole } from "@/stores/session";
+import { useStkPush, useStkRequest } from "../api";
 import { StkStatusBadge } from "./StkStatusBadge";
 
 const FIELDS = ["phone", "amount", "invoice"];
@@ -84,18 +84,8 @@ export function StkRequestDialog({ invoice, onClose }: { invoice: Invoice; onClo
     if (customerPhone && !phoneTouched.current) setPhone(customerPhone);
   }, [customerPhone]);
 
-  const push = useBizMutation((vars: { phone: string; amount: string }) =>
-    api.post<MpesaStkRequest>("finance/mpesa/stk-push/", { invoice: invoice.id, amount: vars.amount, phone: vars.phone }),
-  );
-
-  const poll = useQuery({
-    queryKey: bizKey("finance/mpesa/stk-requests/", sent?.request.id),
-    queryFn: () => api.get<MpesaStkRequest>(`finance/mpesa/stk-requests/${sent?.request.id}/`),
-    enabled: sent !== null,
-    initialData: sent?.request,
-    staleTime: 0,
-    refetchInterval: (query) => (sent && !timedOut ? nextPoll(query.state.data?.status, sent.startedAt, Date.now()) : false),
-  });
+  const push = useStkPush();
+  const poll = useStkRequest(sent?.request.id ?? null, { initial: sent?.request, startedAt: sent?.startedAt ?? 0, stopped: timedOut });
   const current = poll.data ?? sent?.request;
   const status = current?.status;
 
@@ -126,7 +116,7 @@ export function StkRequestDialog({ invoice, onClose }: { invoice: Invoice; onClo
     setLocalErrors(errors);
     if (!normalised || "problem" in checked) return;
     push.mutate(
-      { phone: normalised, amount: checked.amount },
+      { invoice: invoice.id, phone: normalised, amount: checked.amount },
       { onSuccess: (request) => setSent({ request, startedAt: Date.now() }) },
     );
   };
