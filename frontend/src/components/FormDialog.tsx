@@ -61,6 +61,9 @@ export function FormDialog({
   const formId = `form${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // A dialog opened from inside another form (a new customer from the invoice form) is portalled out
+    // of it in the DOM but not in React's tree: its submit must not reach the outer form.
+    e.stopPropagation();
     if (pending || submitDisabled) return;
     onSubmit();
   };

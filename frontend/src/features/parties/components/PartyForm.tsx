@@ -1,10 +1,9 @@
-import { useState, type ChangeEvent, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError } from "@/components/ui/field";
+import { useState, type ChangeEvent } from "react";
+import { FormDialog } from "@/components/FormDialog";
+import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
-import { fieldError, formError } from "@/lib/hooks";
+import { fieldError } from "@/lib/hooks";
 import { useSaveParty } from "../api";
 import { useT } from "@/lib/i18n";
 import type { Customer, Supplier } from "@/lib/types";
@@ -50,33 +49,21 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
     return out;
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
-    save.mutate(body());
-  };
+  const submit = () => save.mutate(body());
   const err = (k: string) => fieldError(save.error, k);
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title={editing ? t(`parties.${kind}.edit`) : kind === "customer" ? t("btn.addCustomer") : t("btn.addSupplier")}
       testId={`${kind}-dialog`}
-      closeLabel={t("btn.close")}
-      footer={
-        <>
-          <Button variant="outline" onClick={onClose}>
-            {t("btn.cancel")}
-          </Button>
-          <Button type="submit" form={`${kind}-form`} loading={save.isPending} data-testid={`${kind}-save`}>
-            {t("btn.save")}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
+      pending={save.isPending}
+      error={save.error}
+      fields={Object.keys(form)}
+      submitTestId={`${kind}-save`}
     >
-      <form id={`${kind}-form`} onSubmit={submit} className="grid gap-4" noValidate>
-        <FormError message={formError(save.error, Object.keys(form))} />
         <Field label={t("field.name")} error={err("name")} required>
           <Input value={form.name} onChange={set("name")} data-testid={`${kind}-name`} />
         </Field>
@@ -107,7 +94,6 @@ export function PartyForm({ kind, open, onClose, party, onSaved }: Props) {
         <Field label={t("field.notes")} error={err("notes")}>
           <Textarea rows={2} value={form.notes} onChange={set("notes")} />
         </Field>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }
