@@ -1,6 +1,7 @@
 import { MailPlus, ShieldCheck, Trash2, Users } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { EmptyState, ErrorState, PageHeader, StatusBadge } from "@/components/common";
+import { PageHeader, StatusBadge } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -101,119 +102,123 @@ export default function Team() {
           <CardHeader>
             <CardTitle>{t("team.members")}</CardTitle>
           </CardHeader>
-          {members.isPending ? (
-            <ListSkeleton rows={3} />
-          ) : members.isError ? (
-            <ErrorState error={members.error} onRetry={() => void members.refetch()} />
-          ) : memberRows.length === 0 ? (
-            <EmptyState icon={Users} title={t("team.noMembers")} />
-          ) : (
-            <Table data-testid="members-table">
-              <THead>
-                <tr>
-                  <TH>{t("team.person")}</TH>
-                  <TH>{t("field.role")}</TH>
-                  <TH className="hidden sm:table-cell">{t("team.since")}</TH>
-                  {admin && <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>}
-                </tr>
-              </THead>
-              <TBody>
-                {memberRows.map((m) => {
-                  const self = m.user.id === me?.id;
-                  const editable = admin && !self && m.role !== "owner";
-                  const name = `${m.user.first_name ?? ""} ${m.user.last_name ?? ""}`.trim();
-                  return (
-                    <TR key={m.id} data-testid="member-row">
-                      <TD className="max-w-[220px]">
-                        <div className="truncate font-medium">
-                          {name || m.user.email} {self && <Badge variant="secondary">{t("common.you")}</Badge>}
-                        </div>
-                        {name && <div className="truncate text-xs text-muted-foreground">{m.user.email}</div>}
-                      </TD>
-                      <TD>
-                        {editable ? (
-                          <Select
-                            value={m.role}
-                            onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role }, { onError: (err) => toast.error(errorMessage(err)) })}
-                            aria-label={interpolate(t("team.roleFor"), { email: m.user.email })}
-                            className="h-9 w-32"
-                            data-testid="member-role"
-                          >
-                            {ROLES.map((r) => (
-                              <option key={r.value} value={r.value}>
-                                {r.label}
-                              </option>
-                            ))}
-                          </Select>
-                        ) : (
-                          <Badge variant={m.role === "owner" ? "default" : "secondary"}>
-                            {m.role === "owner" && <ShieldCheck className="mr-1 size-3" />}
-                            {roleLabel(m.role)}
-                          </Badge>
-                        )}
-                      </TD>
-                      <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(m.created_at)}</TD>
-                      {admin && (
+          <QueryState
+            query={members}
+            loading={<ListSkeleton rows={3} />}
+            isEmpty={(data) => resultsOf(data).length === 0}
+            empty={{ icon: Users, title: t("team.noMembers") }}
+          >
+            {() => (
+              <Table data-testid="members-table">
+                <THead>
+                  <tr>
+                    <TH>{t("team.person")}</TH>
+                    <TH>{t("field.role")}</TH>
+                    <TH className="hidden sm:table-cell">{t("team.since")}</TH>
+                    {admin && <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>}
+                  </tr>
+                </THead>
+                <TBody>
+                  {memberRows.map((m) => {
+                    const self = m.user.id === me?.id;
+                    const editable = admin && !self && m.role !== "owner";
+                    const name = `${m.user.first_name ?? ""} ${m.user.last_name ?? ""}`.trim();
+                    return (
+                      <TR key={m.id} data-testid="member-row">
+                        <TD className="max-w-[220px]">
+                          <div className="truncate font-medium">
+                            {name || m.user.email} {self && <Badge variant="secondary">{t("common.you")}</Badge>}
+                          </div>
+                          {name && <div className="truncate text-xs text-muted-foreground">{m.user.email}</div>}
+                        </TD>
                         <TD>
-                          {editable && (
-                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRemoving(m)} aria-label={interpolate(t("team.removeAria"), { email: m.user.email })} data-testid="delete-member">
-                              <Trash2 />
-                            </Button>
+                          {editable ? (
+                            <Select
+                              value={m.role}
+                              onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role }, { onError: (err) => toast.error(errorMessage(err)) })}
+                              aria-label={interpolate(t("team.roleFor"), { email: m.user.email })}
+                              className="h-9 w-32"
+                              data-testid="member-role"
+                            >
+                              {ROLES.map((r) => (
+                                <option key={r.value} value={r.value}>
+                                  {r.label}
+                                </option>
+                              ))}
+                            </Select>
+                          ) : (
+                            <Badge variant={m.role === "owner" ? "default" : "secondary"}>
+                              {m.role === "owner" && <ShieldCheck className="mr-1 size-3" />}
+                              {roleLabel(m.role)}
+                            </Badge>
                           )}
                         </TD>
-                      )}
-                    </TR>
-                  );
-                })}
-              </TBody>
-            </Table>
-          )}
+                        <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(m.created_at)}</TD>
+                        {admin && (
+                          <TD>
+                            {editable && (
+                              <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRemoving(m)} aria-label={interpolate(t("team.removeAria"), { email: m.user.email })} data-testid="delete-member">
+                                <Trash2 />
+                              </Button>
+                            )}
+                          </TD>
+                        )}
+                      </TR>
+                    );
+                  })}
+                </TBody>
+              </Table>
+            )}
+          </QueryState>
         </Card>
         {admin && (
           <Card>
             <CardHeader>
               <CardTitle>{t("team.invitations")}</CardTitle>
             </CardHeader>
-            {invitations.isPending ? (
-              <ListSkeleton rows={2} />
-            ) : invitations.isError ? (
-              <ErrorState error={invitations.error} onRetry={() => void invitations.refetch()} />
-            ) : inviteRows.length === 0 ? (
-              <CardContent>
-                <p className="text-sm text-muted-foreground">{t("team.noInvitations")}</p>
-              </CardContent>
-            ) : (
-              <Table data-testid="invitations-table">
-                <THead>
-                  <tr>
-                    <TH>{t("field.email")}</TH>
-                    <TH>{t("field.role")}</TH>
-                    <TH>{t("field.status")}</TH>
-                    <TH className="hidden sm:table-cell">{t("team.expires")}</TH>
-                    <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>
-                  </tr>
-                </THead>
-                <TBody>
-                  {inviteRows.map((i) => (
-                    <TR key={i.id} data-testid="invitation-row">
-                      <TD className="max-w-[220px] truncate">{i.email}</TD>
-                      <TD>{roleLabel(i.role)}</TD>
-                      <TD>
-                        <StatusBadge status={i.status} />
-                      </TD>
-                      <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(i.expires_at)}</TD>
-                      <TD>
-                        {i.status === "pending" && (
-                          <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRevoking(i)} aria-label={interpolate(t("team.withdrawAria"), { email: i.email })} data-testid="delete-invitation">
-                            <Trash2 />
-                          </Button>
-                        )}
-                      </TD>
-                    </TR>
-                  ))}
-                </TBody>
-              </Table>
-            )}
+            <QueryState
+              query={invitations}
+              loading={<ListSkeleton rows={2} />}
+              isEmpty={(data) => resultsOf(data).length === 0}
+              empty={
+                <CardContent>
+                  <p className="text-sm text-muted-foreground">{t("team.noInvitations")}</p>
+                </CardContent>
+              }
+            >
+              {() => (
+                <Table data-testid="invitations-table">
+                  <THead>
+                    <tr>
+                      <TH>{t("field.email")}</TH>
+                      <TH>{t("field.role")}</TH>
+                      <TH>{t("field.status")}</TH>
+                      <TH className="hidden sm:table-cell">{t("team.expires")}</TH>
+                      <TH className="w-12"><span className="sr-only">{t("common.actions")}</span></TH>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {inviteRows.map((i) => (
+                      <TR key={i.id} data-testid="invitation-row">
+                        <TD className="max-w-[220px] truncate">{i.email}</TD>
+                        <TD>{roleLabel(i.role)}</TD>
+                        <TD>
+                          <StatusBadge status={i.status} />
+                        </TD>
+                        <TD className="hidden whitespace-nowrap sm:table-cell">{formatDate(i.expires_at)}</TD>
+                        <TD>
+                          {i.status === "pending" && (
+                            <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setRevoking(i)} aria-label={interpolate(t("team.withdrawAria"), { email: i.email })} data-testid="delete-invitation">
+                              <Trash2 />
+                            </Button>
+                          )}
+                        </TD>
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+              )}
+            </QueryState>
           </Card>
         )}
       </div>
