@@ -1,4 +1,5 @@
 import { isValidElement, type ComponentProps, type ReactNode } from "react";
+import { OfflineNothingSaved } from "@/features/offline/components/OfflineNothingSaved";
 import { useT } from "@/lib/i18n";
 import { EmptyState, ErrorState } from "./common";
 import { ListSkeleton } from "./ui/skeleton";
@@ -9,6 +10,8 @@ type EmptyStateProps = ComponentProps<typeof EmptyState>;
 interface QueryLike<T> {
   isPending: boolean;
   isError: boolean;
+  /** "paused": offline before anything was fetched */
+  fetchStatus?: string;
   error: unknown;
   data: T | undefined;
   refetch: () => unknown;
@@ -24,6 +27,10 @@ interface QueryStateProps<T> {
   loading?: ReactNode;
   /** wraps the error and empty states, e.g. in a Card, so they sit where the content would */
   frame?: (node: ReactNode) => ReactNode;
+  /** when a refetch fails, keep showing the data already there instead of the error (offline-first lists) */
+  keepData?: boolean;
+  /** the page knows the device is offline: while pending, show "nothing saved" rather than a skeleton */
+  offline?: boolean;
   children: (data: T) => ReactNode;
 }
 
@@ -33,10 +40,13 @@ function isEmptyProps(value: unknown): value is EmptyStateProps {
 
 /**
  * One query's loading, error and empty states, then its content.
- * Test ids: `loading` (with aria-busy) while pending, `error-state` on error (offline-aware), `empty-state` when empty.
+ * Test ids: `loading` (with aria-busy) while pending, `offline-empty` when offline with nothing saved,
+ * `error-state` on error (offline-aware, as ErrorState is), `empty-state` when empty.
  */
-export function QueryState<T>({ query, isEmpty, empty, loading, frame = (n) => n, children }: QueryStateProps<T>) {
+export function QueryState<T>({ query, isEmpty, empty, loading, frame = (n) => n, keepData = false, offline = false, children }: QueryStateProps<T>) {
   const t = useT();
+  // Offline before the first answer, with nothing saved on this device: say so rather than load forever.
+  if (query.isPending && (offline || query.fetchStatus === "paused")) return <>{frame(<OfflineNothingSaved />)}</>;
   if (query.isPending) {
     return loading === undefined ? (
       <ListSkeleton />
@@ -46,7 +56,7 @@ export function QueryState<T>({ query, isEmpty, empty, loading, frame = (n) => n
       </div>
     );
   }
-  if (query.isError || query.data === undefined) {
+  if ((query.isError && !(keepData && query.data !== undefined)) || query.data === undefined) {
     return <>{frame(<ErrorState error={query.error} onRetry={() => void query.refetch()} />)}</>;
   }
   const data = query.data;

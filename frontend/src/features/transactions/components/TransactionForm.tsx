@@ -1,12 +1,11 @@
 import { CloudOff, Paperclip } from "lucide-react";
-import { useState, type ChangeEvent, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError } from "@/components/ui/field";
+import { useState, type ChangeEvent } from "react";
+import { FormDialog } from "@/components/FormDialog";
+import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { errorMessage } from "@/lib/api";
-import { fieldError, formError, useCustomerOptions, useSupplierOptions } from "@/lib/hooks";
+import { fieldError, useCustomerOptions, useSupplierOptions } from "@/lib/hooks";
 import { useT } from "@/lib/i18n";
 import { moneyToCents, normalizeMoney } from "@/lib/money";
 import { CATEGORY_SUGGESTIONS, PAYMENT_METHODS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from "@/lib/options";
@@ -98,8 +97,7 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
     setReceipt(file && !errors.receipt ? file : null);
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const errors: Record<string, string> = {};
     const cents = moneyToCents(form.amount);
     if (cents === null) errors.amount = t("transactions.form.amountInvalid");
@@ -116,31 +114,24 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
   const hasReceipt = !!transaction && !!(transaction.receipt_url ?? transaction.receipt);
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={onClose}
       title={editing ? t("transactions.form.editTitle") : t("btn.newTransaction")}
       testId="transaction-dialog"
-      closeLabel={t("btn.close")}
-      footer={
-        <>
-          <Button variant="outline" onClick={onClose}>
-            {t("btn.cancel")}
-          </Button>
-          <Button type="submit" form="transaction-form" loading={save.isPending} disabled={editing && !online} data-testid="transaction-save">
-            {t("btn.save")}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
+      pending={save.isPending}
+      error={save.error}
+      fields={FIELDS}
+      submitDisabled={editing && !online}
+      submitTestId="transaction-save"
     >
-      <form id="transaction-form" onSubmit={submit} className="grid gap-4" noValidate>
         {!online && (
           <p role="status" className="flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="tx-offline-note">
             <CloudOff className="mt-0.5 size-4 shrink-0" aria-hidden />
             {editing ? t("transactions.form.editOffline") : t("transactions.form.offlineNote")}
           </p>
         )}
-        <FormError message={save.error ? formError(save.error, FIELDS) ?? null : null} />
         <div className="grid grid-cols-2 gap-4">
           <Field label={t("transactions.form.type")} error={err("transaction_type")}>
             <Select value={form.transaction_type} onChange={set("transaction_type")} data-testid="tx-type">
@@ -230,7 +221,6 @@ export function TransactionForm({ open, onClose, transaction }: { open: boolean;
             <Paperclip className="size-4" aria-hidden /> {t("transactions.form.currentReceipt")}
           </button>
         )}
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }

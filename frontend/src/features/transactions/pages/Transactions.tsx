@@ -1,8 +1,9 @@
 import { ArrowLeftRight, Download, Filter, Paperclip, Pencil, Plus, Search, Trash2, Upload } from "lucide-react";
 import { useMemo, useState } from "react";
-import { EmptyState, ErrorState, Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
+import { Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { QueryState } from "@/components/QueryState";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -21,7 +22,6 @@ import type { Transaction } from "@/lib/types";
 import { cn, downloadBlob, formatDate, todayISO } from "@/lib/utils";
 import { useSearchBox, useUrlFilters } from "@/lib/useFilters";
 import { useRole } from "@/stores/session";
-import { OfflineNothingSaved } from "@/features/offline/components/OfflineNothingSaved";
 import { useOnline } from "@/features/offline/hooks";
 import { useDeleteTransaction, useExportTransactions, useTransactions } from "../api";
 import { ImportDialog } from "../components/ImportDialog";
@@ -187,131 +187,130 @@ export default function Transactions() {
           </div>
         )}
 
-        {list.isPending && !online ? (
-          <OfflineNothingSaved />
-        ) : list.isPending ? (
-          <ListSkeleton rows={6} />
-        ) : list.isError && !list.data ? (
-          !online ? <OfflineNothingSaved /> : <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : rows.length === 0 ? (
-          active > 0 ? (
-            <EmptyState icon={Search} title={t("transactions.empty.filtered")} action={<Button variant="outline" size="sm" onClick={clear}>{t("btn.clear")}</Button>} />
-          ) : (
-            <EmptyState
-              icon={ArrowLeftRight}
-              title={t("transactions.empty.title")}
-              body={t("transactions.empty.body")}
-              action={
-                writer && (
-                  <Button onClick={() => setCreating(true)}>
-                    <Plus /> {t("btn.newTransaction")}
-                  </Button>
-                )
-              }
-            />
-          )
-        ) : (
-          <>
-            <div className="hidden md:block">
-              <Table data-testid="transactions-table">
-                <THead>
-                  <tr>
-                    <TH>{t("transactions.col.date")}</TH>
-                    <TH>{t("transactions.col.description")}</TH>
-                    <TH>{t("transactions.col.category")}</TH>
-                    <TH>{t("transactions.col.method")}</TH>
-                    <TH>{t("transactions.col.status")}</TH>
-                    <TH className="text-right">{t("transactions.col.amount")}</TH>
-                    {(writer || admin) && <TH className="w-20"><span className="sr-only">{t("transactions.col.actions")}</span></TH>}
-                  </tr>
-                </THead>
-                <TBody>
-                  {rows.map((tx) => (
-                    <TR key={tx.id} data-testid="transaction-row">
-                      <TD className="whitespace-nowrap tabular">{formatDate(tx.transaction_date)}</TD>
-                      <TD className="max-w-[260px]">
-                        <div className="truncate font-medium">{tx.description || "—"}</div>
-                        <div className="truncate text-xs text-muted-foreground">
-                          {[partyOf(tx), tx.reference_number].filter(Boolean).join(" · ")}
-                          {(tx.receipt || tx.receipt_url) && (
-                            <button
-                              type="button"
-                              onClick={() => openReceipt(tx).catch((e: unknown) => toast.error(errorMessage(e)))}
-                              className="ml-1 inline-flex items-center gap-0.5 rounded text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-                              aria-label={t("transactions.openReceipt")}
-                              title={t("transactions.openReceipt")}
-                              data-testid="transaction-receipt"
-                            >
-                              <Paperclip className="inline size-3" aria-hidden="true" />
-                            </button>
-                          )}
-                        </div>
-                      </TD>
-                      <TD>{categoryLabel(tx.category) || <span className="text-muted-foreground">—</span>}</TD>
-                      <TD className="whitespace-nowrap">{labelOf(PAYMENT_METHODS, tx.payment_method)}</TD>
-                      <TD>
-                        <StatusBadge status={tx.status} />
-                      </TD>
-                      <TD className="text-right font-medium">
-                        <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} />
-                      </TD>
-                      {(writer || admin) && (
-                        <TD>
-                          <div className="flex justify-end gap-1">
-                            {writer && (
-                              <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
-                                <Pencil />
-                              </Button>
-                            )}
-                            {admin && (
-                              <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
-                                <Trash2 />
-                              </Button>
+        <QueryState
+          query={list}
+          offline={!online}
+          keepData
+          loading={<ListSkeleton rows={6} />}
+          isEmpty={(data) => data.results.length === 0}
+          empty={
+            active > 0
+              ? { icon: Search, title: t("transactions.empty.filtered"), action: <Button variant="outline" size="sm" onClick={clear}>{t("btn.clear")}</Button> }
+              : {
+                  icon: ArrowLeftRight,
+                  title: t("transactions.empty.title"),
+                  body: t("transactions.empty.body"),
+                  action: writer && (
+                    <Button onClick={() => setCreating(true)}>
+                      <Plus /> {t("btn.newTransaction")}
+                    </Button>
+                  ),
+                }
+          }
+        >
+          {() => (
+            <>
+              <div className="hidden md:block">
+                <Table data-testid="transactions-table">
+                  <THead>
+                    <tr>
+                      <TH>{t("transactions.col.date")}</TH>
+                      <TH>{t("transactions.col.description")}</TH>
+                      <TH>{t("transactions.col.category")}</TH>
+                      <TH>{t("transactions.col.method")}</TH>
+                      <TH>{t("transactions.col.status")}</TH>
+                      <TH className="text-right">{t("transactions.col.amount")}</TH>
+                      {(writer || admin) && <TH className="w-20"><span className="sr-only">{t("transactions.col.actions")}</span></TH>}
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {rows.map((tx) => (
+                      <TR key={tx.id} data-testid="transaction-row">
+                        <TD className="whitespace-nowrap tabular">{formatDate(tx.transaction_date)}</TD>
+                        <TD className="max-w-[260px]">
+                          <div className="truncate font-medium">{tx.description || "—"}</div>
+                          <div className="truncate text-xs text-muted-foreground">
+                            {[partyOf(tx), tx.reference_number].filter(Boolean).join(" · ")}
+                            {(tx.receipt || tx.receipt_url) && (
+                              <button
+                                type="button"
+                                onClick={() => openReceipt(tx).catch((e: unknown) => toast.error(errorMessage(e)))}
+                                className="ml-1 inline-flex items-center gap-0.5 rounded text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                                aria-label={t("transactions.openReceipt")}
+                                title={t("transactions.openReceipt")}
+                                data-testid="transaction-receipt"
+                              >
+                                <Paperclip className="inline size-3" aria-hidden="true" />
+                              </button>
                             )}
                           </div>
                         </TD>
-                      )}
-                    </TR>
-                  ))}
-                </TBody>
-              </Table>
-            </div>
-            <ul className="divide-y md:hidden" data-testid="transactions-cards">
-              {rows.map((tx) => (
-                <li key={tx.id} className="flex items-start gap-3 px-3 py-3" data-testid="transaction-card">
-                  <div className="min-w-0 flex-1">
-                    <p className="truncate text-sm font-medium">{tx.description || categoryLabel(tx.category) || "—"}</p>
-                    <p className="truncate text-xs text-muted-foreground">
-                      {formatDate(tx.transaction_date)} · {labelOf(PAYMENT_METHODS, tx.payment_method)}
-                      {tx.category ? ` · ${categoryLabel(tx.category)}` : ""}
-                    </p>
-                    {tx.status !== "completed" && (
-                      <div className="mt-1">
-                        <StatusBadge status={tx.status} />
-                      </div>
-                    )}
-                  </div>
-                  <div className="flex flex-col items-end gap-1">
-                    <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} className={cn("text-sm font-semibold")} />
-                    <div className="flex gap-1">
-                      {writer && (
-                        <button type="button" className="rounded p-1 text-muted-foreground hover:bg-muted" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
-                          <Pencil className="size-4" />
-                        </button>
-                      )}
-                      {admin && (
-                        <button type="button" className="rounded p-1 text-destructive hover:bg-muted" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
-                          <Trash2 className="size-4" />
-                        </button>
+                        <TD>{categoryLabel(tx.category) || <span className="text-muted-foreground">—</span>}</TD>
+                        <TD className="whitespace-nowrap">{labelOf(PAYMENT_METHODS, tx.payment_method)}</TD>
+                        <TD>
+                          <StatusBadge status={tx.status} />
+                        </TD>
+                        <TD className="text-right font-medium">
+                          <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} />
+                        </TD>
+                        {(writer || admin) && (
+                          <TD>
+                            <div className="flex justify-end gap-1">
+                              {writer && (
+                                <Button variant="ghost" size="icon" className="size-8" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
+                                  <Pencil />
+                                </Button>
+                              )}
+                              {admin && (
+                                <Button variant="ghost" size="icon" className="size-8 text-destructive" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
+                                  <Trash2 />
+                                </Button>
+                              )}
+                            </div>
+                          </TD>
+                        )}
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+              </div>
+              <ul className="divide-y md:hidden" data-testid="transactions-cards">
+                {rows.map((tx) => (
+                  <li key={tx.id} className="flex items-start gap-3 px-3 py-3" data-testid="transaction-card">
+                    <div className="min-w-0 flex-1">
+                      <p className="truncate text-sm font-medium">{tx.description || categoryLabel(tx.category) || "—"}</p>
+                      <p className="truncate text-xs text-muted-foreground">
+                        {formatDate(tx.transaction_date)} · {labelOf(PAYMENT_METHODS, tx.payment_method)}
+                        {tx.category ? ` · ${categoryLabel(tx.category)}` : ""}
+                      </p>
+                      {tx.status !== "completed" && (
+                        <div className="mt-1">
+                          <StatusBadge status={tx.status} />
+                        </div>
                       )}
                     </div>
-                  </div>
-                </li>
-              ))}
-            </ul>
-            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
-          </>
-        )}
+                    <div className="flex flex-col items-end gap-1">
+                      <Money value={tx.amount} currency={tx.currency} signed type={tx.transaction_type} className={cn("text-sm font-semibold")} />
+                      <div className="flex gap-1">
+                        {writer && (
+                          <button type="button" className="rounded p-1 text-muted-foreground hover:bg-muted" onClick={() => setEditing(tx)} aria-label={`${t("btn.edit")} ${tx.description || tx.id}`} data-testid="edit-transaction">
+                            <Pencil className="size-4" />
+                          </button>
+                        )}
+                        {admin && (
+                          <button type="button" className="rounded p-1 text-destructive hover:bg-muted" onClick={() => setDeleting(tx)} aria-label={`${t("btn.delete")} ${tx.description || tx.id}`} data-testid="delete-transaction">
+                            <Trash2 className="size-4" />
+                          </button>
+                        )}
+                      </div>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+              <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+            </>
+          )}
+        </QueryState>
       </Card>
 
       {creating && <TransactionForm open onClose={() => setCreating(false)} />}
