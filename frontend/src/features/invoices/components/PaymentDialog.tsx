@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError } from "@/components/ui/field";
+import { useState } from "react";
+import { FormDialog } from "@/components/FormDialog";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
-import { fieldError, formError } from "@/lib/hooks";
+import { fieldError } from "@/lib/hooks";
 import { interpolate, useT } from "@/lib/i18n";
 import { formatMoney, moneyToCents, normalizeMoney } from "@/lib/money";
 import { PAYMENT_METHODS } from "@/lib/options";
@@ -26,8 +25,7 @@ export function PaymentDialog({ invoice, onClose }: { invoice: Invoice; onClose:
     onClose();
   });
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const cents = moneyToCents(amount);
     const due = moneyToCents(invoice.balance_due) ?? 0n;
     if (cents === null || cents <= 0n) return setLocalError(t("invoices.payment.amountMissing"));
@@ -42,26 +40,18 @@ export function PaymentDialog({ invoice, onClose }: { invoice: Invoice; onClose:
   };
 
   return (
-    <Dialog
-      open
+    <FormDialog
       onClose={onClose}
       title={t("btn.recordPayment")}
       description={interpolate(t("invoices.payment.intro"), { amount: formatMoney(invoice.balance_due, invoice.currency) })}
       testId="payment-dialog"
-      closeLabel={t("btn.close")}
-      footer={
-        <>
-          <Button variant="outline" onClick={onClose}>
-            {t("btn.cancel")}
-          </Button>
-          <Button type="submit" form="payment-form" loading={pay.isPending} data-testid="payment-save">
-            {t("btn.recordPayment")}
-          </Button>
-        </>
-      }
+      onSubmit={submit}
+      pending={pay.isPending}
+      error={pay.error}
+      fields={["amount", "paid_date", "payment_method", "reference"]}
+      submitLabel={t("btn.recordPayment")}
+      submitTestId="payment-save"
     >
-      <form id="payment-form" onSubmit={submit} className="grid gap-4" noValidate>
-        <FormError message={formError(pay.error, ["amount", "paid_date", "payment_method", "reference"])} />
         <Field label={t("invoices.payment.amount")} error={localError ?? fieldError(pay.error, "amount")} required>
           <Input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="payment-amount" />
         </Field>
@@ -82,7 +72,6 @@ export function PaymentDialog({ invoice, onClose }: { invoice: Invoice; onClose:
         <Field label={t("invoices.payment.reference")} error={fieldError(pay.error, "reference")} hint={t("invoices.payment.referenceHint")}>
           <Input value={reference} onChange={(e) => setReference(e.target.value)} data-testid="payment-reference" />
         </Field>
-      </form>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,7 +1,8 @@
 import { ArrowLeft, Ban, Copy, Download, HandCoins, Pencil, Send, Smartphone } from "lucide-react";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { ErrorState, Money, StatusBadge } from "@/components/common";
+import { Money, StatusBadge } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { StkRequestDialog } from "@/features/mpesa/components/StkRequestDialog";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -65,20 +66,21 @@ export default function InvoiceDetail() {
     }
   };
 
-  if (q.isPending) {
+  if (q.isPending || q.isError || !inv) {
     return (
-      <div className="space-y-4" data-testid="loading">
-        <Skeleton className="h-8 w-56" />
-        <Skeleton className="h-40" />
-        <Skeleton className="h-56" />
-      </div>
-    );
-  }
-  if (q.isError || !inv) {
-    return (
-      <Card>
-        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      </Card>
+      <QueryState
+        query={q}
+        loading={
+          <div className="space-y-4">
+            <Skeleton className="h-8 w-56" />
+            <Skeleton className="h-40" />
+            <Skeleton className="h-56" />
+          </div>
+        }
+        frame={(node) => <Card>{node}</Card>}
+      >
+        {() => null}
+      </QueryState>
     );
   }
 

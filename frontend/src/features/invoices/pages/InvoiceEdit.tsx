@@ -1,5 +1,5 @@
 import { useNavigate, useParams } from "react-router-dom";
-import { ErrorState } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
@@ -28,19 +28,20 @@ export default function InvoiceEdit() {
     navigate(`/invoices/${saved.id}`, { replace: true });
   });
 
-  if (q.isPending) {
+  if (q.isPending || q.isError || !inv) {
     return (
-      <div className="space-y-4" data-testid="loading">
-        <Skeleton className="h-8 w-56" />
-        <Skeleton className="h-72" />
-      </div>
-    );
-  }
-  if (q.isError || !inv) {
-    return (
-      <Card>
-        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      </Card>
+      <QueryState
+        query={q}
+        loading={
+          <div className="space-y-4">
+            <Skeleton className="h-8 w-56" />
+            <Skeleton className="h-72" />
+          </div>
+        }
+        frame={(node) => <Card>{node}</Card>}
+      >
+        {() => null}
+      </QueryState>
     );
   }
   const reason = !canWrite(role)

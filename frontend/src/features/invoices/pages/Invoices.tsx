@@ -1,6 +1,7 @@
 import { FileText, Plus, Search } from "lucide-react";
 import { Link, useNavigate } from "react-router-dom";
-import { EmptyState, ErrorState, Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
+import { Money, PageHeader, Pagination, StatusBadge } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
@@ -69,85 +70,83 @@ export default function Invoices() {
             ))}
           </div>
         </div>
-        {list.isPending ? (
-          <ListSkeleton rows={6} />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            icon={FileText}
-            title={values.status || values.search ? t("invoices.list.noneMatch") : t("invoices.list.none")}
-            body={values.status || values.search ? undefined : t("invoices.list.noneBody")}
-            action={
-              writer &&
-              !values.status && (
-                <Link to="/invoices/new" className={buttonVariants()}>
-                  <Plus /> {t("btn.newInvoice")}
-                </Link>
-              )
-            }
-          />
-        ) : (
-          <>
-            <div className="hidden md:block">
-              <Table data-testid="invoices-table">
-                <THead>
-                  <tr>
-                    <TH>{t("invoices.col.number")}</TH>
-                    <TH>{t("invoices.col.customer")}</TH>
-                    <TH>{t("invoices.col.issued")}</TH>
-                    <TH>{t("invoices.col.due")}</TH>
-                    <TH>{t("invoices.col.status")}</TH>
-                    <TH className="text-right">{t("invoices.col.total")}</TH>
-                    <TH className="text-right">{t("invoices.col.balance")}</TH>
-                  </tr>
-                </THead>
-                <TBody>
-                  {rows.map((inv) => (
-                    <TR key={inv.id} className="cursor-pointer" onClick={() => navigate(`/invoices/${inv.id}`)} data-testid="invoice-row">
-                      <TD className="font-medium">
-                        <Link to={`/invoices/${inv.id}`} className="hover:underline" onClick={(e) => e.stopPropagation()}>
-                          {inv.invoice_number || `#${inv.id}`}
-                        </Link>
-                      </TD>
-                      <TD className="max-w-[220px] truncate">{customerName(inv)}</TD>
-                      <TD className="whitespace-nowrap tabular">{formatDate(inv.issue_date)}</TD>
-                      <TD className="whitespace-nowrap tabular">{formatDate(inv.due_date)}</TD>
-                      <TD>
-                        <StatusBadge status={inv.status} testId="invoice-status" />
-                      </TD>
-                      <TD className="text-right">
-                        <Money value={inv.total_amount} currency={inv.currency} />
-                      </TD>
-                      <TD className="text-right font-medium">
-                        <Money value={inv.balance_due} currency={inv.currency} />
-                      </TD>
-                    </TR>
-                  ))}
-                </TBody>
-              </Table>
-            </div>
-            <ul className="divide-y md:hidden">
-              {rows.map((inv) => (
-                <li key={inv.id}>
-                  <Link to={`/invoices/${inv.id}`} className="flex items-start gap-3 px-3 py-3 hover:bg-muted/40" data-testid="invoice-card">
-                    <div className="min-w-0 flex-1">
-                      <p className="truncate text-sm font-medium">
-                        {inv.invoice_number || `#${inv.id}`} · {customerName(inv)}
-                      </p>
-                      <p className="text-xs text-muted-foreground">{interpolate(t("invoices.dueOn"), { date: formatDate(inv.due_date) })}</p>
-                    </div>
-                    <div className="flex flex-col items-end gap-1">
-                      <Money value={inv.balance_due} currency={inv.currency} className="text-sm font-semibold" />
-                      <StatusBadge status={inv.status} />
-                    </div>
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
-          </>
-        )}
+        <QueryState
+          query={list}
+          loading={<ListSkeleton rows={6} />}
+          isEmpty={(data) => data.results.length === 0}
+          empty={{
+            icon: FileText,
+            title: values.status || values.search ? t("invoices.list.noneMatch") : t("invoices.list.none"),
+            body: values.status || values.search ? undefined : t("invoices.list.noneBody"),
+            action: writer && !values.status && (
+              <Link to="/invoices/new" className={buttonVariants()}>
+                <Plus /> {t("btn.newInvoice")}
+              </Link>
+            ),
+          }}
+        >
+          {() => (
+            <>
+              <div className="hidden md:block">
+                <Table data-testid="invoices-table">
+                  <THead>
+                    <tr>
+                      <TH>{t("invoices.col.number")}</TH>
+                      <TH>{t("invoices.col.customer")}</TH>
+                      <TH>{t("invoices.col.issued")}</TH>
+                      <TH>{t("invoices.col.due")}</TH>
+                      <TH>{t("invoices.col.status")}</TH>
+                      <TH className="text-right">{t("invoices.col.total")}</TH>
+                      <TH className="text-right">{t("invoices.col.balance")}</TH>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {rows.map((inv) => (
+                      <TR key={inv.id} className="cursor-pointer" onClick={() => navigate(`/invoices/${inv.id}`)} data-testid="invoice-row">
+                        <TD className="font-medium">
+                          <Link to={`/invoices/${inv.id}`} className="hover:underline" onClick={(e) => e.stopPropagation()}>
+                            {inv.invoice_number || `#${inv.id}`}
+                          </Link>
+                        </TD>
+                        <TD className="max-w-[220px] truncate">{customerName(inv)}</TD>
+                        <TD className="whitespace-nowrap tabular">{formatDate(inv.issue_date)}</TD>
+                        <TD className="whitespace-nowrap tabular">{formatDate(inv.due_date)}</TD>
+                        <TD>
+                          <StatusBadge status={inv.status} testId="invoice-status" />
+                        </TD>
+                        <TD className="text-right">
+                          <Money value={inv.total_amount} currency={inv.currency} />
+                        </TD>
+                        <TD className="text-right font-medium">
+                          <Money value={inv.balance_due} currency={inv.currency} />
+                        </TD>
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+              </div>
+              <ul className="divide-y md:hidden">
+                {rows.map((inv) => (
+                  <li key={inv.id}>
+                    <Link to={`/invoices/${inv.id}`} className="flex items-start gap-3 px-3 py-3 hover:bg-muted/40" data-testid="invoice-card">
+                      <div className="min-w-0 flex-1">
+                        <p className="truncate text-sm font-medium">
+                          {inv.invoice_number || `#${inv.id}`} · {customerName(inv)}
+                        </p>
+                        <p className="text-xs text-muted-foreground">{interpolate(t("invoices.dueOn"), { date: formatDate(inv.due_date) })}</p>
+                      </div>
+                      <div className="flex flex-col items-end gap-1">
+                        <Money value={inv.balance_due} currency={inv.currency} className="text-sm font-semibold" />
+                        <StatusBadge status={inv.status} />
+                      </div>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+              <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+            </>
+          )}
+        </QueryState>
       </Card>
     </div>
   );
