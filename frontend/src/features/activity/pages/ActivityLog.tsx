@@ -1,5 +1,6 @@
 import { History, ShieldAlert } from "lucide-react";
-import { EmptyState, ErrorState, PageHeader, Pagination } from "@/components/common";
+import { EmptyState, PageHeader, Pagination } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Card } from "@/components/ui/card";
 import { ListSkeleton } from "@/components/ui/skeleton";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
@@ -41,40 +42,38 @@ export default function ActivityLog() {
       <Card>
         {!admin ? (
           <EmptyState icon={ShieldAlert} title={t("activity.adminsOnly")} body={t("activity.adminsOnlyBody")} />
-        ) : list.isPending ? (
-          <ListSkeleton rows={8} />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState icon={History} title={t("activity.empty")} />
         ) : (
-          <>
-            <Table data-testid="activity-table">
-              <THead>
-                <tr>
-                  <TH>{t("activity.when")}</TH>
-                  <TH>{t("activity.who")}</TH>
-                  <TH>{t("activity.what")}</TH>
-                  <TH className="hidden md:table-cell">IP</TH>
-                </tr>
-              </THead>
-              <TBody>
-                {rows.map((l) => (
-                  <TR key={l.id} data-testid="activity-row">
-                    <TD className="whitespace-nowrap text-xs sm:text-sm">{formatDateTime(l.at)}</TD>
-                    <TD className="max-w-[160px] truncate">{l.actor || t("common.system")}</TD>
-                    <TD>
-                      <span className="font-medium">{actionLabel(l.action)}</span>
-                      {l.object && <span className="text-muted-foreground"> · {l.object}</span>}
-                      <Changes before={l.before} after={l.after} />
-                    </TD>
-                    <TD className="hidden whitespace-nowrap text-muted-foreground md:table-cell">{l.ip || "—"}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-            <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
-          </>
+          <QueryState query={list} loading={<ListSkeleton rows={8} />} isEmpty={(data) => data.results.length === 0} empty={{ icon: History, title: t("activity.empty") }}>
+            {() => (
+              <>
+                <Table data-testid="activity-table">
+                  <THead>
+                    <tr>
+                      <TH>{t("activity.when")}</TH>
+                      <TH>{t("activity.who")}</TH>
+                      <TH>{t("activity.what")}</TH>
+                      <TH className="hidden md:table-cell">IP</TH>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {rows.map((l) => (
+                      <TR key={l.id} data-testid="activity-row">
+                        <TD className="whitespace-nowrap text-xs sm:text-sm">{formatDateTime(l.at)}</TD>
+                        <TD className="max-w-[160px] truncate">{l.actor || t("common.system")}</TD>
+                        <TD>
+                          <span className="font-medium">{actionLabel(l.action)}</span>
+                          {l.object && <span className="text-muted-foreground"> · {l.object}</span>}
+                          <Changes before={l.before} after={l.after} />
+                        </TD>
+                        <TD className="hidden whitespace-nowrap text-muted-foreground md:table-cell">{l.ip || "—"}</TD>
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+                <Pagination page={page} pageSize={PAGE_SIZE} count={list.data?.count} hasNext={!!list.data?.next} onPage={setPage} />
+              </>
+            )}
+          </QueryState>
         )}
       </Card>
     </div>
