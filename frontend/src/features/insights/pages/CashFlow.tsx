@@ -1,6 +1,7 @@
 import { Waves } from "lucide-react";
 import { lazy, Suspense, useMemo } from "react";
-import { EmptyState, ErrorState, Money, PageHeader } from "@/components/common";
+import { EmptyState, Money, PageHeader } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -60,62 +61,62 @@ export default function CashFlow() {
           </Field>
         </CardContent>
       </Card>
-      {q.isPending ? (
-        <div className="grid gap-4" data-testid="loading">
-          <Skeleton className="h-72" />
-          <Skeleton className="h-48" />
-        </div>
-      ) : q.isError ? (
-        <Card>
-          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-        </Card>
-      ) : rows.length === 0 ? (
-        <Card>
-          <EmptyState icon={Waves} title={t("insights.cashflow.emptyTitle")} body={t("insights.cashflow.emptyBody")} />
-        </Card>
-      ) : (
-        <div className="grid gap-4">
-          <Card>
-            <CardHeader>
-              <CardTitle>{t("nav.cashflow")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <Suspense fallback={<Skeleton className="h-72" />}>
-                <CashFlowChart rows={rows.map((r) => ({ label: r.label ?? "", inflow: r.inflow, outflow: r.outflow, closing_balance: r.closing_balance }))} labels={{ inflow: t("insights.cashflow.inflow"), outflow: t("insights.cashflow.outflow"), closing: t("insights.cashflow.closingBalance"), title: t("insights.cashflow.chart") }} />
-              </Suspense>
-            </CardContent>
-          </Card>
-          <Card>
-            <Table data-testid="cashflow-table">
-              <THead>
-                <tr>
-                  <TH>{t("field.period")}</TH>
-                  <TH className="text-right">{t("insights.cashflow.opening")}</TH>
-                  <TH className="text-right">{t("insights.cashflow.in")}</TH>
-                  <TH className="text-right">{t("insights.cashflow.out")}</TH>
-                  <TH className="text-right">{t("word.net")}</TH>
-                  <TH className="text-right">{t("insights.cashflow.closing")}</TH>
-                </tr>
-              </THead>
-              <TBody>
-                {rows.map((r, i) => {
-                  const negative = (moneyToCents(r.net) ?? 0n) < 0n;
-                  return (
-                    <TR key={`${r.label}-${i}`} data-testid="cashflow-row">
-                      <TD className="whitespace-nowrap font-medium">{r.label}</TD>
-                      <TD className="text-right"><Money value={r.opening_balance} currency={currency} /></TD>
-                      <TD className="text-right text-success"><Money value={r.inflow} currency={currency} /></TD>
-                      <TD className="text-right"><Money value={r.outflow} currency={currency} /></TD>
-                      <TD className={cn("text-right font-medium", negative && "text-destructive")}><Money value={r.net} currency={currency} /></TD>
-                      <TD className="text-right font-medium"><Money value={r.closing_balance} currency={currency} /></TD>
-                    </TR>
-                  );
-                })}
-              </TBody>
-            </Table>
-          </Card>
-        </div>
-      )}
+      <QueryState
+        query={q}
+        loading={
+          <div className="grid gap-4">
+            <Skeleton className="h-72" />
+            <Skeleton className="h-48" />
+          </div>
+        }
+        frame={(node) => <Card>{node}</Card>}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState icon={Waves} title={t("insights.cashflow.emptyTitle")} body={t("insights.cashflow.emptyBody")} />}
+      >
+        {() => (
+          <div className="grid gap-4">
+            <Card>
+              <CardHeader>
+                <CardTitle>{t("nav.cashflow")}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <Suspense fallback={<Skeleton className="h-72" />}>
+                  <CashFlowChart rows={rows.map((r) => ({ label: r.label ?? "", inflow: r.inflow, outflow: r.outflow, closing_balance: r.closing_balance }))} labels={{ inflow: t("insights.cashflow.inflow"), outflow: t("insights.cashflow.outflow"), closing: t("insights.cashflow.closingBalance"), title: t("insights.cashflow.chart") }} />
+                </Suspense>
+              </CardContent>
+            </Card>
+            <Card>
+              <Table data-testid="cashflow-table">
+                <THead>
+                  <tr>
+                    <TH>{t("field.period")}</TH>
+                    <TH className="text-right">{t("insights.cashflow.opening")}</TH>
+                    <TH className="text-right">{t("insights.cashflow.in")}</TH>
+                    <TH className="text-right">{t("insights.cashflow.out")}</TH>
+                    <TH className="text-right">{t("word.net")}</TH>
+                    <TH className="text-right">{t("insights.cashflow.closing")}</TH>
+                  </tr>
+                </THead>
+                <TBody>
+                  {rows.map((r, i) => {
+                    const negative = (moneyToCents(r.net) ?? 0n) < 0n;
+                    return (
+                      <TR key={`${r.label}-${i}`} data-testid="cashflow-row">
+                        <TD className="whitespace-nowrap font-medium">{r.label}</TD>
+                        <TD className="text-right"><Money value={r.opening_balance} currency={currency} /></TD>
+                        <TD className="text-right text-success"><Money value={r.inflow} currency={currency} /></TD>
+                        <TD className="text-right"><Money value={r.outflow} currency={currency} /></TD>
+                        <TD className={cn("text-right font-medium", negative && "text-destructive")}><Money value={r.net} currency={currency} /></TD>
+                        <TD className="text-right font-medium"><Money value={r.closing_balance} currency={currency} /></TD>
+                      </TR>
+                    );
+                  })}
+                </TBody>
+              </Table>
+            </Card>
+          </div>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { Gauge, Minus, RefreshCw, TrendingDown, TrendingUp, type LucideIcon } from "lucide-react";
 import { lazy, Suspense } from "react";
-import { EmptyState, ErrorState, PageHeader, RunStatus } from "@/components/common";
+import { EmptyState, PageHeader, RunStatus } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -130,17 +131,17 @@ export default function CreditScore() {
     <div data-testid="page-credit-score">
       <PageHeader title={t("nav.credit")} description={t("credit.description")} actions={writer && latest && button} />
       <RunStatus pending={compute.isPending} error={compute.isError ? compute.error : null} running={t("credit.running")} failed={t("credit.failed")} testId="credit" />
-      {list.isPending ? (
-        <div className="grid gap-4 lg:grid-cols-3" data-testid="loading">
-          <Skeleton className="h-56" />
-          <Skeleton className="h-56 lg:col-span-2" />
-        </div>
-      ) : list.isError ? (
-        <Card>
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        </Card>
-      ) : !latest ? (
-        <Card>
+      <QueryState
+        query={list}
+        loading={
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Skeleton className="h-56" />
+            <Skeleton className="h-56 lg:col-span-2" />
+          </div>
+        }
+        frame={(node) => <Card>{node}</Card>}
+        isEmpty={() => !latest}
+        empty={
           <EmptyState
             icon={Gauge}
             title={t("credit.emptyTitle")}
@@ -152,61 +153,65 @@ export default function CreditScore() {
             }
             action={writer && button}
           />
-        </Card>
-      ) : (
-        <div className="grid gap-4 lg:grid-cols-3" data-testid="credit-latest">
-          <div className="grid content-start gap-4">
-            <Card>
-              <CardHeader>
-                <CardTitle>{t("credit.latest")}</CardTitle>
-              </CardHeader>
-              <CardContent className="grid gap-4">
-                <div className="flex items-end justify-between gap-3">
-                  <div>
-                    <p className={cn("text-5xl font-bold tracking-tight tabular", TONE_TEXT[gradeTone(latest.grade)])} data-testid="credit-score-value">
-                      {latest.score}
-                    </p>
-                    <p className="mt-1 text-xs text-muted-foreground">{t("credit.outOf")}</p>
-                  </div>
-                  <Badge variant={gradeTone(latest.grade) === "good" ? "success" : gradeTone(latest.grade) === "fair" ? "warning" : "danger"} className="px-3 py-1 text-sm" data-testid="credit-grade">
-                    {interpolate(t("credit.grade"), { grade: latest.grade })}
-                  </Badge>
-                </div>
-                <ScoreGauge score={latest.score} label={`${t("credit.latest")}: ${latest.score}`} />
-                <p className="text-xs text-muted-foreground">{interpolate(t("credit.computed"), { date: formatDateTime(latest.created_at) })}</p>
-              </CardContent>
-            </Card>
-            <Card>
-              <CardHeader>
-                <CardTitle>{t("credit.history")}</CardTitle>
-              </CardHeader>
-              <CardContent>
-                {points.length < 2 ? (
-                  <p className="text-sm text-muted-foreground" data-testid="credit-history-empty">
-                    {t("credit.historyEmpty")}
-                  </p>
-                ) : (
-                  <Suspense fallback={<Skeleton className="h-48" />}>
-                    <CreditHistoryChart points={points} title={t("credit.history")} />
-                  </Suspense>
-                )}
-              </CardContent>
-            </Card>
-          </div>
-          <Card className="lg:col-span-2">
-            <CardHeader>
-              <CardTitle>{t("credit.factors")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <ul className="divide-y" data-testid="credit-factors">
-                {latest.factors.map((f) => (
-                  <FactorRow key={f.name} factor={f} />
-                ))}
-              </ul>
-            </CardContent>
-          </Card>
-        </div>
-      )}
+        }
+      >
+        {() =>
+          latest && (
+            <div className="grid gap-4 lg:grid-cols-3" data-testid="credit-latest">
+              <div className="grid content-start gap-4">
+                <Card>
+                  <CardHeader>
+                    <CardTitle>{t("credit.latest")}</CardTitle>
+                  </CardHeader>
+                  <CardContent className="grid gap-4">
+                    <div className="flex items-end justify-between gap-3">
+                      <div>
+                        <p className={cn("text-5xl font-bold tracking-tight tabular", TONE_TEXT[gradeTone(latest.grade)])} data-testid="credit-score-value">
+                          {latest.score}
+                        </p>
+                        <p className="mt-1 text-xs text-muted-foreground">{t("credit.outOf")}</p>
+                      </div>
+                      <Badge variant={gradeTone(latest.grade) === "good" ? "success" : gradeTone(latest.grade) === "fair" ? "warning" : "danger"} className="px-3 py-1 text-sm" data-testid="credit-grade">
+                        {interpolate(t("credit.grade"), { grade: latest.grade })}
+                      </Badge>
+                    </div>
+                    <ScoreGauge score={latest.score} label={`${t("credit.latest")}: ${latest.score}`} />
+                    <p className="text-xs text-muted-foreground">{interpolate(t("credit.computed"), { date: formatDateTime(latest.created_at) })}</p>
+                  </CardContent>
+                </Card>
+                <Card>
+                  <CardHeader>
+                    <CardTitle>{t("credit.history")}</CardTitle>
+                  </CardHeader>
+                  <CardContent>
+                    {points.length < 2 ? (
+                      <p className="text-sm text-muted-foreground" data-testid="credit-history-empty">
+                        {t("credit.historyEmpty")}
+                      </p>
+                    ) : (
+                      <Suspense fallback={<Skeleton className="h-48" />}>
+                        <CreditHistoryChart points={points} title={t("credit.history")} />
+                      </Suspense>
+                    )}
+                  </CardContent>
+                </Card>
+              </div>
+              <Card className="lg:col-span-2">
+                <CardHeader>
+                  <CardTitle>{t("credit.factors")}</CardTitle>
+                </CardHeader>
+                <CardContent>
+                  <ul className="divide-y" data-testid="credit-factors">
+                    {latest.factors.map((f) => (
+                      <FactorRow key={f.name} factor={f} />
+                    ))}
+                  </ul>
+                </CardContent>
+              </Card>
+            </div>
+          )
+        }
+      </QueryState>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { Plus, TrendingUp } from "lucide-react";
 import { lazy, Suspense, useMemo, useState } from "react";
-import { EmptyState, ErrorState, Money, PageHeader, RunStatus } from "@/components/common";
+import { EmptyState, Money, PageHeader, RunStatus } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
@@ -217,17 +218,17 @@ export default function Forecasts() {
         actions={writer && (latest || list.isPending || list.isError) && <HorizonControl value={horizon} onChange={setHorizon} onSubmit={run} busy={create.isPending} />}
       />
       <RunStatus pending={create.isPending} error={create.isError ? create.error : null} running={t("fc.running")} failed={t("fc.failed")} testId="forecast" />
-      {list.isPending ? (
-        <div className="grid gap-4" data-testid="loading">
-          <Skeleton className="h-24" />
-          <Skeleton className="h-72" />
-        </div>
-      ) : list.isError ? (
-        <Card>
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        </Card>
-      ) : !latest ? (
-        <Card>
+      <QueryState
+        query={list}
+        loading={
+          <div className="grid gap-4">
+            <Skeleton className="h-24" />
+            <Skeleton className="h-72" />
+          </div>
+        }
+        frame={(node) => <Card>{node}</Card>}
+        isEmpty={() => !latest}
+        empty={
           <EmptyState
             icon={TrendingUp}
             title={t("fc.emptyTitle")}
@@ -239,10 +240,10 @@ export default function Forecasts() {
             }
             action={writer && <HorizonControl value={horizon} onChange={setHorizon} onSubmit={run} busy={create.isPending} />}
           />
-        </Card>
-      ) : (
-        <ForecastView forecast={latest} currency={currency} />
-      )}
+        }
+      >
+        {() => latest && <ForecastView forecast={latest} currency={currency} />}
+      </QueryState>
     </div>
   );
 }
