@@ -1,7 +1,8 @@
 import { Laptop, LogOut } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
-import { ErrorState, PageHeader } from "@/components/common";
+import { PageHeader } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -102,17 +103,18 @@ function ProfileCard() {
         <CardDescription>{t("account.profile.help")}</CardDescription>
       </CardHeader>
       <CardContent>
-        {q.isPending ? (
-          <div className="grid gap-3" data-testid="loading">
-            <Skeleton className="h-10" />
-            <Skeleton className="h-10" />
-            <Skeleton className="h-10" />
-          </div>
-        ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-        ) : (
-          <ProfileForm key={q.dataUpdatedAt} profile={q.data} />
-        )}
+        <QueryState
+          query={q}
+          loading={
+            <div className="grid gap-3">
+              <Skeleton className="h-10" />
+              <Skeleton className="h-10" />
+              <Skeleton className="h-10" />
+            </div>
+          }
+        >
+          {(profile) => <ProfileForm key={q.dataUpdatedAt} profile={profile} />}
+        </QueryState>
       </CardContent>
     </Card>
   );
@@ -242,20 +244,18 @@ function SessionsCard() {
         <CardDescription>{t("account.sessions.help")}</CardDescription>
       </CardHeader>
       <CardContent>
-        {q.isPending ? (
-          <Skeleton className="h-24" />
-        ) : q.isError ? (
-          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-        ) : (
-          <>
-            <ul className="divide-y">
-              {sessions.map((s) => (
-                <SessionRow key={s.id} session={s} />
-              ))}
-            </ul>
-            {sessions.every((s) => s.current) && <p className="pt-2 text-sm text-muted-foreground">{t("account.sessions.empty")}</p>}
-          </>
-        )}
+        <QueryState query={q} loading={<Skeleton className="h-24" />}>
+          {() => (
+            <>
+              <ul className="divide-y">
+                {sessions.map((s) => (
+                  <SessionRow key={s.id} session={s} />
+                ))}
+              </ul>
+              {sessions.every((s) => s.current) && <p className="pt-2 text-sm text-muted-foreground">{t("account.sessions.empty")}</p>}
+            </>
+          )}
+        </QueryState>
       </CardContent>
     </Card>
   );
