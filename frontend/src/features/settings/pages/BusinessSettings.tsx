@@ -1,7 +1,8 @@
 import { ImageOff, ShieldCheck, Smartphone } from "lucide-react";
 import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { Link } from "react-router-dom";
-import { ErrorState, PageHeader } from "@/components/common";
+import { PageHeader } from "@/components/common";
+import { QueryState } from "@/components/QueryState";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Field, FormError } from "@/components/ui/field";
@@ -328,34 +329,35 @@ function ModulesCard() {
         <CardDescription>{t("settings.modules.help")}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-1">
-        {assignments.isPending ? (
-          <Skeleton className="h-40" />
-        ) : assignments.isError ? (
-          <ErrorState error={assignments.error} onRetry={() => void assignments.refetch()} />
-        ) : (
-          MODULES.map((module) => {
-            const existing = byModule.get(module);
-            const on = existing ? existing.enabled : true;
-            const name = t(`settings.module.${module}` as MessageKey);
-            return (
-              <label key={module} className="flex min-h-10 items-center justify-between gap-3 rounded-md px-1 text-sm hover:bg-muted/50">
-                <span>{name}</span>
-                <input
-                  type="checkbox"
-                  role="switch"
-                  className="size-4 accent-primary"
-                  checked={on}
-                  disabled={setModule.isPending}
-                  aria-label={interpolate(t(on ? "settings.modules.on" : "settings.modules.off"), { module: name })}
-                  onChange={() =>
-                    setModule.mutate({ module, enabled: !on, existing }, { onSuccess: () => toast.success(t("settings.modules.saved")) })
-                  }
-                  data-testid={`settings-module-${module}`}
-                />
-              </label>
-            );
-          })
-        )}
+        <QueryState
+          query={assignments}
+          loading={<Skeleton className="h-40" />}
+        >
+          {() => (
+            MODULES.map((module) => {
+              const existing = byModule.get(module);
+              const on = existing ? existing.enabled : true;
+              const name = t(`settings.module.${module}` as MessageKey);
+              return (
+                <label key={module} className="flex min-h-10 items-center justify-between gap-3 rounded-md px-1 text-sm hover:bg-muted/50">
+                  <span>{name}</span>
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    className="size-4 accent-primary"
+                    checked={on}
+                    disabled={setModule.isPending}
+                    aria-label={interpolate(t(on ? "settings.modules.on" : "settings.modules.off"), { module: name })}
+                    onChange={() =>
+                      setModule.mutate({ module, enabled: !on, existing }, { onSuccess: () => toast.success(t("settings.modules.saved")) })
+                    }
+                    data-testid={`settings-module-${module}`}
+                  />
+                </label>
+              );
+            })
+          )}
+        </QueryState>
         {setModule.error ? <FormError message={formError(setModule.error)} /> : null}
       </CardContent>
     </Card>
@@ -388,31 +390,35 @@ export default function BusinessSettings() {
       <PageHeader title={t("settings.title")} description={t("settings.description")} />
       {!admin ? (
         <AdminOnly />
-      ) : q.isPending ? (
-        <div className="grid gap-4" data-testid="loading">
-          <Skeleton className="h-64" />
-          <Skeleton className="h-48" />
-        </div>
-      ) : q.isError ? (
-        <Card>
-          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-        </Card>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-[1fr_320px] lg:items-start">
-          <SettingsForm key={q.dataUpdatedAt} settings={q.data} />
-          <div className="grid gap-4">
-            <LogoCard settings={q.data} />
-            <ModulesCard />
-            <Link
-              to="/settings/mpesa"
-              className="flex items-center gap-2 rounded-md border bg-card p-3 text-sm font-medium text-primary hover:underline"
-              data-testid="settings-mpesa-link"
-            >
-              <Smartphone className="size-4" aria-hidden />
-              {t("settings.mpesaLink")}
-            </Link>
-          </div>
-        </div>
+        <QueryState
+          query={q}
+          loading={
+            <div className="grid gap-4">
+              <Skeleton className="h-64" />
+              <Skeleton className="h-48" />
+            </div>
+          }
+          frame={(node) => <Card>{node}</Card>}
+        >
+          {(settings) => (
+            <div className="grid gap-4 lg:grid-cols-[1fr_320px] lg:items-start">
+              <SettingsForm key={q.dataUpdatedAt} settings={settings} />
+              <div className="grid gap-4">
+                <LogoCard settings={settings} />
+                <ModulesCard />
+                <Link
+                  to="/settings/mpesa"
+                  className="flex items-center gap-2 rounded-md border bg-card p-3 text-sm font-medium text-primary hover:underline"
+                  data-testid="settings-mpesa-link"
+                >
+                  <Smartphone className="size-4" aria-hidden />
+                  {t("settings.mpesaLink")}
+                </Link>
+              </div>
+            </div>
+          )}
+        </QueryState>
       )}
     </div>
   );
