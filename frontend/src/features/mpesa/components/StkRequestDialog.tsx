@@ -101,6 +101,7 @@ export function StkRequestDialog({ invoice, onClose }: { invoice: Invoice; onClo
       void invalidateBusiness();
     }
     // Once per change of status: `t` is a new function on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status]);
 
   const submit = (e: FormEvent) => {
