@@ -1,4 +1,5 @@
 import type { HTMLAttributes } from "react";
+import { useT } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
 
 export function Skeleton({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
@@ -6,8 +7,9 @@ export function Skeleton({ className, ...props }: HTMLAttributes<HTMLDivElement>
 }
 
 export function ListSkeleton({ rows = 5 }: { rows?: number }) {
+  const t = useT();
   return (
-    <div className="space-y-2 p-4" data-testid="loading" aria-busy="true" aria-label="Loading">
+    <div className="space-y-2 p-4" data-testid="loading" role="status" aria-busy="true" aria-label={t("word.loading")}>
       {Array.from({ length: rows }, (_, i) => (
         <Skeleton key={i} className="h-10 w-full" />
       ))}
