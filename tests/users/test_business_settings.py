@@ -54,7 +54,7 @@ def test_payment_instructions_are_saved_and_audited(business, owner, make_api):
     business.refresh_from_db()
     assert business.payment_instructions["mpesa_paybill"] == "600987"
     log = ActivityLog.objects.filter(object_type="users.business", action="update").latest("at")
-    assert log.after["payment_instructions"]["mpesa_paybill"] == "600987"
+    assert log.after is not None and log.after["payment_instructions"]["mpesa_paybill"] == "600987"
     assert log.actor_id == owner.pk
 
     till = make_api(owner).patch(

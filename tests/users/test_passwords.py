@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.models import ActivityLog, UserSession
 from tests.factories import PASSWORD, UserFactory
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_reset_confirm_sets_the_password_and_signs_out_everywhere(api, make_api)
     [("bm9wZQ", "abc-def"), ("!!!", "x"), ("", "x"), ("OTk5OTk5", "abc-def"), (None, None)],
 )
 def test_reset_confirm_refuses_bad_links(api, uid, token):
-    user = UserFactory()
+    user: User = UserFactory.create()
     real_token = default_token_generator.make_token(user)
     real_uid = urlsafe_base64_encode(force_bytes(user.pk))
     body = {
