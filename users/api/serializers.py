@@ -410,6 +410,9 @@ class BusinessSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "is_active", "role", "created_at", "updated_at"]
+        # An explicit bound: left to the model field, the limit (and so the schema) would follow the
+        # database backend (int64 on SQLite, int32 on PostgreSQL).
+        extra_kwargs = {"employee_count": {"max_value": 1_000_000}}
 
     def get_role(self, business: Business) -> str | None:
         roles: dict[int, str] = self.context.get("roles", {})

@@ -1783,7 +1783,6 @@ export interface components {
             address?: string;
             country?: string;
             founding_year?: number | null;
-            /** Format: int64 */
             employee_count?: number | null;
             industry?: string;
             business_model?: string;
@@ -1825,7 +1824,6 @@ export interface components {
             address?: string | number;
             country?: string | number;
             founding_year?: number | null;
-            /** Format: int64 */
             employee_count?: number | null;
             industry?: string | number;
             business_model?: string | number;
@@ -2709,7 +2707,6 @@ export interface components {
             address?: string | number;
             country?: string | number;
             founding_year?: number | null;
-            /** Format: int64 */
             employee_count?: number | null;
             industry?: string | number;
             business_model?: string | number;
