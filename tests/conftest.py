@@ -12,6 +12,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core import cache as core_cache
 from core.permissions import Role
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 
@@ -21,6 +22,10 @@ pytest_plugins = ["tests.fakes.server", "tests.hostile"]
 
 
 def _clear_cache() -> None:
+    # A test that simulated a Redis outage leaves the breaker open for a moment, and its counters in
+    # the process: neither may spill into the next test (a limit would be counted in two places).
+    core_cache.breaker.reset()
+    core_cache.local_counter.clear()
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith("RedisCache"):
         # Only this suite's keys: a shared Redis may hold other data.
