@@ -77,7 +77,6 @@ export function FormDialog({
       testId={testId}
       side={side}
       className={className}
-      closeLabel={t("btn.close")}
       footer={
         <>
           {extraActions}

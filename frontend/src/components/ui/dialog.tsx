@@ -1,6 +1,7 @@
 import { X } from "lucide-react";
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { useT } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
 
 interface DialogProps {
@@ -20,7 +21,8 @@ interface DialogProps {
 let openCount = 0;
 
 /** A modal dialog / drawer: focus moves in, Escape and the backdrop close it, focus returns on close. */
-export function Dialog({ open, onClose, title, description, children, footer, side = "center", className, testId, closeLabel = "Close" }: DialogProps) {
+export function Dialog({ open, onClose, title, description, children, footer, side = "center", className, testId, closeLabel }: DialogProps) {
+  const t = useT();
   const panelRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -103,7 +105,7 @@ export function Dialog({ open, onClose, title, description, children, footer, si
             type="button"
             onClick={() => onCloseRef.current()}
             className="-mr-1 rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-            aria-label={closeLabel}
+            aria-label={closeLabel ?? t("btn.close")}
             data-testid="dialog-close"
           >
             <X className="size-5" />
@@ -129,7 +131,8 @@ interface ConfirmProps {
   onClose: () => void;
 }
 
-export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = "Cancel", destructive, busy, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel, destructive, busy, onConfirm, onClose }: ConfirmProps) {
+  const t = useT();
   return (
     <Dialog
       open={open}
@@ -144,7 +147,7 @@ export function ConfirmDialog({ open, title, body, confirmLabel, cancelLabel = "
             onClick={onClose}
             data-testid="confirm-cancel"
           >
-            {cancelLabel}
+            {cancelLabel ?? t("btn.cancel")}
           </button>
           <button
             type="button"

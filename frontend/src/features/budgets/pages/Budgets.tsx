@@ -232,7 +232,6 @@ export default function Budgets() {
         title={interpolate(t("budgets.deleteTitle"), { category: categoryLabel(deleting?.category) })}
         body={t("budgets.deleteBody")}
         confirmLabel={t("btn.delete")}
-        cancelLabel={t("btn.cancel")}
         destructive
         busy={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}

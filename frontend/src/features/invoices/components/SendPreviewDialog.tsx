@@ -42,7 +42,6 @@ export function SendPreviewDialog({ invoice, customerName, sending, onSend, onCl
       title={t("invoices.preview.title")}
       description={t("invoices.preview.intro")}
       testId="invoice-preview"
-      closeLabel={t("btn.close")}
       footer={
         <>
           <Button variant="outline" onClick={onClose} data-testid="invoice-preview-cancel">

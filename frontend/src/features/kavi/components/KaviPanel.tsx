@@ -276,7 +276,6 @@ export default function KaviPanel() {
         onClose={close}
         side="right"
         testId="kavi-panel"
-        closeLabel={t("btn.close")}
         title={
           <span className="flex items-center gap-2">
             <Sparkles className="size-4 text-primary" aria-hidden /> {t("kavi.title")}

@@ -140,7 +140,6 @@ export function StkRequestDialog({ invoice, onClose }: { invoice: Invoice; onClo
       title={t("mpesa.requestTitle")}
       description={interpolate(t("mpesa.requestHelp"), { amount: balance, invoice: invoice.invoice_number || `#${invoice.id}` })}
       testId="mpesa-dialog"
-      closeLabel={t("btn.close")}
       footer={
         current ? (
           <>

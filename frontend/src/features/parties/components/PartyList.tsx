@@ -131,7 +131,6 @@ export function PartyList({ kind }: { kind: "customer" | "supplier" }) {
         title={interpolate(t("parties.deleteTitle"), { name: deleting?.name ?? "" })}
         body={t("parties.deleteBody")}
         confirmLabel={t("btn.delete")}
-        cancelLabel={t("btn.cancel")}
         destructive
         busy={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}

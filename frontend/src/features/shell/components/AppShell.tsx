@@ -150,7 +150,7 @@ export function AppShell() {
         </span>
       </header>
 
-      <Dialog open={menuOpen} onClose={() => setMenuOpen(false)} title={<Brand />} side="left" className="max-w-[85vw] sm:max-w-xs" testId="mobile-menu" closeLabel={t("btn.close")}>
+      <Dialog open={menuOpen} onClose={() => setMenuOpen(false)} title={<Brand />} side="left" className="max-w-[85vw] sm:max-w-xs" testId="mobile-menu">
         <div className="flex h-full flex-col gap-4 p-3">
           <BusinessSwitcher onDone={() => setMenuOpen(false)} />
           <div className="flex-1">

@@ -227,7 +227,6 @@ export default function Team() {
         title={interpolate(t("team.removeTitle"), { email: removing?.user.email ?? "" })}
         body={t("team.removeBody")}
         confirmLabel={t("team.remove")}
-        cancelLabel={t("btn.cancel")}
         destructive
         busy={remove.isPending}
         onConfirm={() => removing && remove.mutate(removing, { onError: (e) => toast.error(errorMessage(e)) })}
@@ -238,7 +237,6 @@ export default function Team() {
         title={t("team.withdrawTitle")}
         body={interpolate(t("team.withdrawBody"), { email: revoking?.email ?? "" })}
         confirmLabel={t("team.withdraw")}
-        cancelLabel={t("btn.cancel")}
         destructive
         busy={revoke.isPending}
         onConfirm={() => revoking && revoke.mutate(revoking, { onError: (e) => toast.error(errorMessage(e)) })}

@@ -33,7 +33,6 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
       title={t("transactions.import.title")}
       description={t("transactions.import.description")}
       testId="import-dialog"
-      closeLabel={t("btn.close")}
       footer={
         result ? (
           <>

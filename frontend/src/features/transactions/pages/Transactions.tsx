@@ -321,7 +321,6 @@ export default function Transactions() {
         title={t("transactions.delete.title")}
         body={deleting ? interpolate(t("transactions.delete.body"), { name: deleting.description || categoryLabel(deleting.category) || t("transactions.delete.fallbackName") }) : ""}
         confirmLabel={t("btn.delete")}
-        cancelLabel={t("btn.cancel")}
         destructive
         busy={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting, { onError: (e) => toast.error(errorMessage(e)) })}
