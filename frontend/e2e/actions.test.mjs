@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
-import { BASE_URL, DESKTOP, launch, newPage, settle, waitForServer } from "./lib.mjs";
+import { BASE_URL, DESKTOP, launch, loginInUi, newPage, settle, waitForServer } from "./lib.mjs";
 
 const RUN = `${Date.now().toString(36)}a`;
 const OWNER = { email: `actions-${RUN}@e2e.kavi.test`, password: `Sukari-Mvua-${RUN.length}9!Tamu` };
@@ -76,10 +76,7 @@ before(async () => {
     };
   });
   const { page } = owner;
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByTestId("login-email").fill(OWNER.email);
-  await page.getByTestId("login-password").fill(OWNER.password);
-  await page.getByTestId("login-submit").click();
+  await loginInUi(page, OWNER);
   await settle(page, "page-dashboard");
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
-import { BASE_URL, DESKTOP, MOBILE, cents, findOverlaps, launch, newPage, settle, waitForServer } from "./lib.mjs";
+import { BASE_URL, DESKTOP, MOBILE, cents, findOverlaps, launch, loginInUi, newPage, settle, waitForServer } from "./lib.mjs";
 
 // Evaluated rather than added as a <script>: the app's CSP (script-src 'self') refuses inline scripts.
 const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -82,10 +82,7 @@ before(async () => {
 
   owner = await newPage(browser, DESKTOP);
   const { page } = owner;
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByTestId("login-email").fill(OWNER.email);
-  await page.getByTestId("login-password").fill(OWNER.password);
-  await page.getByTestId("login-submit").click();
+  await loginInUi(page, OWNER);
   await settle(page, "page-dashboard");
 });
 

@@ -17,6 +17,8 @@ export interface Paginated<T> {
 
 export type BusinessRef = Schemas["BusinessRef"];
 
+/** A feature module a business can switch off (core.models.Module), as /users/me/ lists them. */
+export type ModuleName = keyof Schemas["Modules"];
 export type MembershipRef = Omit<Schemas["MembershipRef"], "role"> & { role: Role };
 
 export type Me = Omit<Schemas["User"], "language_preference" | "memberships"> & {

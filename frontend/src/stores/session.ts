@@ -1,7 +1,7 @@
 /** Client-side session state: who is signed in, which business is active, and the UI language. */
 import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
-import type { Lang, Me, MembershipRef, Role } from "@/lib/types";
+import type { Lang, Me, MembershipRef, ModuleName, Role } from "@/lib/types";
 
 interface SessionState {
   authed: boolean;
@@ -72,13 +72,11 @@ export function useActiveBusiness() {
   return useSession((s) => activeMembership(s.user, s.businessId)?.business ?? null);
 }
 
-export type ModuleName = "transactions" | "invoices" | "budgets" | "cashflow" | "forecasts" | "credit" | "suppliers" | "kavi" | "mpesa";
-
 /**
  * Whether a feature module is on for the signed-in member of the active business (the API answers
  * 403 module_disabled on a module that is off, so the app hides it). Unknown means on.
  */
 export function useModuleOn(): (module: ModuleName | undefined) => boolean {
   const modules = useSession((s) => (s.user?.is_superuser ? null : activeMembership(s.user, s.businessId)?.modules ?? null));
-  return (module) => !module || !modules || (modules as Partial<Record<ModuleName, boolean>>)[module] !== false;
+  return (module) => !module || !modules || modules[module] !== false;
 }

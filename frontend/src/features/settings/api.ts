@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef } from "react";
 import { api, bizKey, invalidateBusiness, queryClient } from "@/lib/client";
 import type { components } from "@/api/schema";
-import type { Paginated } from "@/lib/types";
+import type { ModuleName, Paginated } from "@/lib/types";
 
 type Schemas = components["schemas"];
 
@@ -29,8 +29,8 @@ export type BusinessSettingsInput = Partial<
   Pick<BusinessSettings, "legal_name" | "dba_name" | "address" | "phone" | "email" | "kra_pin" | "payment_instructions" | "reminders">
 >;
 
-export const MODULES = ["transactions", "invoices", "budgets", "cashflow", "forecasts", "credit", "suppliers", "kavi", "mpesa"] as const;
-export type ModuleName = (typeof MODULES)[number];
+export const MODULES: readonly ModuleName[] = ["transactions", "invoices", "budgets", "cashflow", "forecasts", "credit", "suppliers", "kavi", "mpesa"];
+export type { ModuleName };
 
 export interface ModuleAssignment {
   id: number;

@@ -1,8 +1,7 @@
 import { Activity, ArrowLeftRight, ChartSpline, FileText, Gauge, LayoutDashboard, PiggyBank, Settings, Smartphone, Truck, Users, UsersRound, Waves, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "@/lib/i18n";
 import { canAdmin } from "@/lib/roles";
-import type { Role } from "@/lib/types";
-import type { ModuleName } from "@/stores/session";
+import type { ModuleName, Role } from "@/lib/types";
 
 export interface NavItem {
   to: string;
